@@ -1,0 +1,191 @@
+/**
+ * The connection budget: how many database clients a deployment holds on each pool, at steady state
+ * and at its peak, against the pool's limit. Pure; shared by the program (stack outputs), the policy
+ * pack and the config checker. docs/connection-budget.md explains the formula.
+ */
+import type { EndpointKind } from "./config/schema";
+import { poolKey, type Endpoint } from "./endpoints";
+
+export type Strategy = "rolling" | "immediate" | "canary" | "bluegreen";
+export type Role = "web" | "worker" | "migration" | "pooler-backends";
+
+export interface RailsSettings {
+  railsMaxThreads: number;
+  webConcurrency: number;
+  sidekiqConcurrency: number;
+  version: "7.1+" | "6.0-7.0";
+}
+
+/**
+ * Clients one machine of a role opens. Chatwoot sizes each process's ActiveRecord pool from its threads
+ * (config/database.yml) and every thread can hold a connection:
+ * - web: Puma runs max(1, WEB_CONCURRENCY) processes of RAILS_MAX_THREADS threads (config/puma.rb);
+ * - worker: Sidekiq runs SIDEKIQ_CONCURRENCY threads (config/sidekiq.yml);
+ * - migration: `rails db:chatwoot_prepare` uses one connection; Rails 6.0.3-7.0 took the migration
+ *   advisory lock on a second one (rails/rails#38235, removed in 7.1).
+ */
+export function connectionsPerMachine(role: "web" | "worker" | "migration", rails: RailsSettings): number {
+  switch (role) {
+    case "web":
+      return Math.max(1, rails.webConcurrency) * rails.railsMaxThreads;
+    case "worker":
+      return rails.sidekiqConcurrency;
+    case "migration":
+      return rails.version === "6.0-7.0" ? 2 : 1;
+  }
+}
+
+/**
+ * Extra machines a rollout runs beside the old ones (Fly docs, reference/deployments "Deployment
+ * strategies"): rolling and immediate replace each machine in place (stop, update, start): none;
+ * canary boots one new machine per group first: 1; bluegreen boots a full green set before the blue
+ * one stops: as many as there are.
+ */
+export function surgeMachines(strategy: Strategy, count: number): number {
+  switch (strategy) {
+    case "rolling":
+    case "immediate":
+      return 0;
+    case "canary":
+      return Math.min(1, count);
+    case "bluegreen":
+      return count;
+  }
+}
+
+export interface GroupLoad {
+  role: "web" | "worker";
+  machines: number;
+  perMachine: number;
+  endpoint: Endpoint;
+}
+
+export interface BudgetInput {
+  groups: GroupLoad[];
+  migration: { perMachine: number; endpoint: Endpoint };
+  strategy: Strategy;
+  /** The limit of each endpoint kind, with where it comes from. */
+  limits: Record<EndpointKind, { limit: number; source: string } | undefined>;
+  /** Server connections each pooler pool may open on the database (its pool size). */
+  poolerBackendsPerPool: number;
+  /** Whether the pooler endpoints front the same server as the direct one (true for Supabase). */
+  poolersShareDirectServer: boolean;
+}
+
+export interface Contribution {
+  role: Role;
+  machines: number;
+  perMachine: number;
+  /** Clients with every machine up and nothing rolling out. */
+  steady: number;
+  /** Clients in the rollout phase (steady machines plus surge). */
+  rollout: number;
+  /** Clients in the migration phase (old machines plus the migration). */
+  migration: number;
+}
+
+export interface PoolBudget {
+  key: string;
+  kind: EndpointKind;
+  endpoint: Endpoint;
+  limit: number | undefined;
+  limitSource: string;
+  /** Clients with every machine up and nothing rolling out. */
+  steady: number;
+  /** Clients while the migration runs (before any machine takes the new image). */
+  migrationPhase: number;
+  /** Clients while the rollout runs (old and surge machines side by side). */
+  rolloutPhase: number;
+  /** max(migrationPhase, rolloutPhase): the migration finishes before the rollout starts. */
+  peak: number;
+  contributions: Contribution[];
+  /** Whether web or worker use this pool (console sessions land here). */
+  servesApp: boolean;
+  hasMigration: boolean;
+}
+
+/** Computes the budget of every pool that some role uses. */
+export function computeBudget(input: BudgetInput): PoolBudget[] {
+  const pools = new Map<string, PoolBudget>();
+  const poolFor = (endpoint: Endpoint): PoolBudget => {
+    const key = poolKey(endpoint);
+    let pool = pools.get(key);
+    if (!pool) {
+      const limit = input.limits[endpoint.kind];
+      pool = {
+        key,
+        kind: endpoint.kind,
+        endpoint,
+        limit: limit?.limit,
+        limitSource: limit?.source ?? "unknown",
+        steady: 0,
+        migrationPhase: 0,
+        rolloutPhase: 0,
+        peak: 0,
+        contributions: [],
+        servesApp: false,
+        hasMigration: false,
+      };
+      pools.set(key, pool);
+    }
+    return pool;
+  };
+
+  for (const group of input.groups) {
+    const pool = poolFor(group.endpoint);
+    const steady = group.machines * group.perMachine;
+    const surge = surgeMachines(input.strategy, group.machines) * group.perMachine;
+    pool.contributions.push({
+      role: group.role,
+      machines: group.machines,
+      perMachine: group.perMachine,
+      steady,
+      rollout: steady + surge,
+      migration: steady,
+    });
+    pool.servesApp = true;
+  }
+  const migrationPool = poolFor(input.migration.endpoint);
+  migrationPool.hasMigration = true;
+  migrationPool.contributions.push({
+    role: "migration",
+    machines: 1,
+    perMachine: input.migration.perMachine,
+    steady: 0,
+    rollout: 0,
+    migration: input.migration.perMachine,
+  });
+
+  for (const pool of pools.values()) sumPhases(pool);
+  addPoolerBackendsToDirect(input, pools);
+  return [...pools.values()];
+}
+
+function sumPhases(pool: PoolBudget): void {
+  pool.steady = pool.contributions.reduce((n, c) => n + c.steady, 0);
+  pool.migrationPhase = pool.contributions.reduce((n, c) => n + c.migration, 0);
+  pool.rolloutPhase = pool.contributions.reduce((n, c) => n + c.rollout, 0);
+  pool.peak = Math.max(pool.migrationPhase, pool.rolloutPhase);
+}
+
+/**
+ * A pooler opens at most pool_size server connections per pool on the database it fronts, and those
+ * count against the server's max_connections next to direct clients.
+ */
+function addPoolerBackendsToDirect(input: BudgetInput, pools: Map<string, PoolBudget>): void {
+  if (!input.poolersShareDirectServer) return;
+  const direct = [...pools.values()].find((p) => p.kind === "direct");
+  if (!direct) return;
+  for (const pooler of [...pools.values()].filter((p) => p.kind !== "direct")) {
+    const backendsAt = (clients: number) => Math.min(clients, input.poolerBackendsPerPool);
+    direct.contributions.push({
+      role: "pooler-backends",
+      machines: 1,
+      perMachine: backendsAt(pooler.peak),
+      steady: backendsAt(pooler.steady),
+      rollout: backendsAt(pooler.rolloutPhase),
+      migration: backendsAt(pooler.migrationPhase),
+    });
+  }
+  sumPhases(direct);
+}

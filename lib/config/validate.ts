@@ -1,0 +1,238 @@
+/**
+ * Config validation in one place: the schema, which keys must be secret, and the checks that span
+ * several keys. Used by the Pulumi program (index.ts) and the offline checker. No Pulumi import.
+ */
+import { RESERVED_ENV_NAMES } from "../chatwoot";
+import { isLocalHost, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
+import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
+import { configKey, fromZodIssues, NAMESPACE, type ConfigIssue } from "./issues";
+import { plainConfigSchema, SECRET_KEYS, secretValuesSchema, type PlainConfig, type SecretKey, type SecretValues } from "./schema";
+
+/** A config value as found: its value when readable, and whether it is stored as a secret. */
+export interface RawEntry {
+  value: unknown;
+  secret: boolean;
+}
+
+const isSecretKey = (key: string): key is SecretKey => key in SECRET_KEYS;
+
+/**
+ * Splits `chatwoot:*` entries into plain and secret values, rejecting a secret key stored in plaintext
+ * and a plain key stored as a secret (the budget must be readable without the passphrase).
+ */
+export function splitEntries(entries: Record<string, RawEntry>): {
+  plain: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  issues: ConfigIssue[];
+} {
+  const plain: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  const issues: ConfigIssue[] = [];
+  for (const [fullKey, entry] of Object.entries(entries)) {
+    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
+    const key = fullKey.slice(NAMESPACE.length + 1);
+    if (isSecretKey(key)) {
+      if (!entry.secret) {
+        issues.push({
+          key: fullKey,
+          message: "is stored in plaintext but holds a credential",
+          fix: `pulumi config set --secret ${fullKey} <value> (then rotate the credential: it was in the stack file)`,
+        });
+      }
+      secrets[key] = entry.value;
+    } else if (entry.secret) {
+      issues.push({
+        key: fullKey,
+        message: "is stored as a secret but must be plain so the connection budget is readable without the passphrase",
+        fix: `pulumi config set --path ${fullKey} <value> (without --secret)`,
+      });
+    } else {
+      plain[key] = entry.value;
+    }
+  }
+  return { plain, secrets, issues };
+}
+
+/** Schema and cross-key checks of the plain config. */
+export function validatePlain(raw: Record<string, unknown>): { config?: PlainConfig; issues: ConfigIssue[] } {
+  const parsed = plainConfigSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) return { issues: fromZodIssues(parsed.error.issues, [], false) };
+  const issues = crossKeyIssues(parsed.data);
+  return issues.length ? { issues } : { config: parsed.data, issues };
+}
+
+/** Format checks of secret values; the values are never echoed. */
+export function validateSecrets(raw: Record<string, unknown>): { secrets?: SecretValues; issues: ConfigIssue[] } {
+  const parsed = secretValuesSchema.safeParse(raw);
+  if (!parsed.success) return { issues: fromZodIssues(parsed.error.issues, [], true) };
+  return { secrets: parsed.data, issues: [] };
+}
+
+function crossKeyIssues(config: PlainConfig): ConfigIssue[] {
+  return [...endpointIssues(config), ...limitIssues(config), ...envIssues(config), ...urlIssues(config)];
+}
+
+function endpointIssues(config: PlainConfig): ConfigIssue[] {
+  const db = config.database;
+  const issues: ConfigIssue[] = [];
+  for (const role of ["app", "migrations"] as const) {
+    const kind = db[role];
+    if (!db.endpoints[kind]) {
+      issues.push({
+        key: configKey(["database", "endpoints", kind]),
+        message: `database.${role} uses the ${kind} endpoint, which is not declared`,
+        found: "nothing",
+        fix: `declare database.endpoints.${kind} (host, port, user) or set database.${role} to a declared endpoint`,
+      });
+    }
+  }
+  if (db.admin.enabled && !db.endpoints.direct) {
+    issues.push({
+      key: configKey(["database", "admin", "enabled"]),
+      message: "in-database management needs the direct endpoint",
+      found: "true",
+      fix: "declare database.endpoints.direct or set database.admin.enabled to false",
+    });
+  }
+  for (const [kind, endpoint] of Object.entries(db.endpoints)) {
+    if (!endpoint) continue;
+    const implied = supabaseModeOf(endpoint.host, endpoint.port);
+    if (implied && implied !== kind) {
+      issues.push({
+        key: configKey(["database", "endpoints", kind]),
+        message: `declared as the ${kind} endpoint, but ${endpoint.host}:${endpoint.port} is Supabase's ${implied} endpoint`,
+        found: `${endpoint.host}:${endpoint.port}`,
+        fix: `move it to database.endpoints.${implied}, or use the ${kind} host/port (session pooler :5432, transaction pooler :6543, direct db.<ref>.supabase.co:5432)`,
+      });
+    }
+    if (db.provider === "supabase" && !implied) {
+      issues.push({
+        key: configKey(["database", "endpoints", kind, "host"]),
+        message: "is not a Supabase host (db.<ref>.supabase.co or *.pooler.supabase.com on 5432/6543)",
+        found: `${endpoint.host}:${endpoint.port}`,
+        fix: "use the host the Supabase dashboard (Connect) shows, or set database.provider to postgres",
+      });
+    }
+    if (!isLocalHost(endpoint.host) && !STRICT_SSLMODES.includes(db.sslmode)) {
+      issues.push({
+        key: configKey(["database", "sslmode"]),
+        message: `remote host ${endpoint.host} needs an encrypted connection`,
+        found: JSON.stringify(db.sslmode),
+        fix: `pulumi config set --path '${configKey(["database", "sslmode"])}' require (or verify-ca / verify-full)`,
+      });
+    }
+  }
+  return dedupe(issues);
+}
+
+function limitIssues(config: PlainConfig): ConfigIssue[] {
+  const db = config.database;
+  if (db.provider === "supabase" && !db.computeSize) {
+    return [
+      {
+        key: configKey(["database", "computeSize"]),
+        message: "required for provider supabase: the pool limits follow from it",
+        found: "nothing",
+        fix: `pulumi config set --path '${configKey(["database", "computeSize"])}' micro (the project's compute size: nano, micro, small, ...)`,
+      },
+    ];
+  }
+  if (db.computeSize) return [];
+  const needed = { session: "poolSize", transaction: "maxClientConn", direct: "maxConnections" } as const;
+  const used = new Set([db.app, db.migrations]);
+  return [...used]
+    .filter((kind) => db.limits[needed[kind]] === undefined)
+    .map((kind) => ({
+      key: configKey(["database", "limits", needed[kind]]),
+      message: `the ${kind} endpoint is used but its limit is unknown (no computeSize)`,
+      found: "nothing",
+      fix: `pulumi config set --path '${configKey(["database", "limits", needed[kind]])}' <number>, or set database.computeSize`,
+    }));
+}
+
+function envIssues(config: PlainConfig): ConfigIssue[] {
+  return Object.keys(config.rails.extraEnv)
+    .filter((name) => RESERVED_ENV_NAMES.includes(name))
+    .map((name) => ({
+      key: configKey(["rails", "extraEnv", name]),
+      message: "is set by the stack itself (from other keys or as a secret)",
+      found: JSON.stringify(name),
+      fix: "remove it from rails.extraEnv; see docs/config.md for the key that sets it",
+    }));
+}
+
+function urlIssues(config: PlainConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const key of ["frontendUrl", "backendUrl"] as const) {
+    const value = config[key];
+    if (!value) continue;
+    const url = new URL(value);
+    if (url.protocol === "http:" && !isLocalHost(url.hostname)) {
+      issues.push({
+        key: configKey([key]),
+        message: "must be https for a public host",
+        found: JSON.stringify(value),
+        fix: `pulumi config set ${configKey([key])} ${value.replace(/^http:/, "https:")}`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * A whole DSN given as a secret must point where the plain fields say, or the budget would describe
+ * another pool than the one the app uses. Messages name fields, never the DSN.
+ */
+export function crossCheckDatabaseUrl(config: PlainConfig, databaseUrl: string): ConfigIssue[] {
+  const key = `${NAMESPACE}:databaseUrl`;
+  let parts;
+  try {
+    parts = parsePostgresUrl(databaseUrl, key);
+  } catch (error) {
+    if (error instanceof PostgresUrlError) return [{ key, message: error.message.replace(`${key}: `, ""), fix: `pulumi config set --secret ${key} postgres://USER:PASSWORD@HOST:PORT/DATABASE` }];
+    throw error;
+  }
+  const endpoint = config.database.endpoints[config.database.app];
+  if (!endpoint) return [];
+  const mismatches = (
+    [
+      ["host", parts.host, endpoint.host],
+      ["port", parts.port, endpoint.port],
+      ["user", parts.user, endpoint.user],
+      ["database", parts.database, config.database.name],
+    ] as const
+  ).filter(([, actual, expected]) => actual !== expected);
+  const issues: ConfigIssue[] = mismatches.map(([field, actual, expected]) => ({
+    key,
+    message: `its ${field} (${actual}) differs from database.endpoints.${config.database.app} / database.name (${expected})`,
+    fix: `make the DSN and the plain fields agree (the plain fields drive the connection budget)`,
+  }));
+  if (parts.password === undefined) {
+    issues.push({ key, message: "has no password", fix: `pulumi config set --secret ${key} postgres://USER:PASSWORD@HOST:PORT/DATABASE` });
+  }
+  return issues;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const id = `${i.key}|${i.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** Secret keys that the stack needs whatever else is configured. */
+export function missingSecrets(config: PlainConfig, secrets: Record<string, unknown>): ConfigIssue[] {
+  const required: SecretKey[] = ["redisUrl"];
+  if (secrets.databaseUrl === undefined) required.push("databasePassword");
+  if (config.database.admin.enabled) required.push("adminPassword");
+  return required
+    .filter((key) => secrets[key] === undefined)
+    .map((key) => ({
+      key: `${NAMESPACE}:${key}`,
+      message: `required secret is missing: ${SECRET_KEYS[key].replace(/\.$/, "")}`,
+      fix: `pulumi config set --secret ${NAMESPACE}:${key} <value>`,
+    }));
+}

@@ -1,0 +1,62 @@
+/**
+ * The database endpoints as one typed model: which pool mode each is, which pool it feeds, and the
+ * checks that a declared mode matches its Supabase host. No Pulumi import.
+ *
+ * Supabase host forms (docs guides/database/connecting-to-postgres, FACTS.md): direct
+ * `db.<ref>.supabase.co:5432`; session pooler `<...>.pooler.supabase.com:5432`; transaction pooler
+ * the same host on 6543.
+ */
+import type { EndpointKind } from "./config/schema";
+
+export interface Endpoint {
+  kind: EndpointKind;
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  sslmode: string;
+}
+
+const SUPABASE_DIRECT = /^db\.[a-z0-9]+\.supabase\.co$/;
+const SUPABASE_POOLER = /\.pooler\.supabase\.com$/;
+const SESSION_POOLER_PORT = 5432;
+const TRANSACTION_POOLER_PORT = 6543;
+
+/** The mode a Supabase host and port imply, or undefined for a host that is not Supabase's. */
+export function supabaseModeOf(host: string, port: number): EndpointKind | undefined {
+  if (SUPABASE_DIRECT.test(host)) return "direct";
+  if (SUPABASE_POOLER.test(host)) {
+    if (port === SESSION_POOLER_PORT) return "session";
+    if (port === TRANSACTION_POOLER_PORT) return "transaction";
+  }
+  return undefined;
+}
+
+export function isSupabaseHost(host: string): boolean {
+  return SUPABASE_DIRECT.test(host) || SUPABASE_POOLER.test(host);
+}
+
+const LOCAL_HOSTS = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/;
+
+export function isLocalHost(host: string): boolean {
+  return LOCAL_HOSTS.test(host);
+}
+
+/** sslmode values that refuse an unencrypted connection (libpq docs, "SSL Mode Descriptions"). */
+export const STRICT_SSLMODES = ["require", "verify-ca", "verify-full"];
+
+/**
+ * The pool an endpoint's clients count against. Supavisor keys a pool by user + database on a
+ * pooler endpoint; a direct endpoint's limit (max_connections) is shared by every user of the server.
+ */
+export function poolKey(endpoint: Endpoint): string {
+  return endpoint.kind === "direct"
+    ? `direct ${endpoint.host}:${endpoint.port}`
+    : `${endpoint.kind} ${endpoint.host}:${endpoint.port} user=${endpoint.user} db=${endpoint.database}`;
+}
+
+/** Runtime flags Rails needs behind a transaction pooler (no session advisory locks, no prepared statements). */
+export const TRANSACTION_POOLER_FLAGS: Record<string, string> = {
+  prepared_statements: "false",
+  advisory_locks: "false",
+};

@@ -1,0 +1,120 @@
+/**
+ * The deployment plan: everything the stack will do, derived from the plain config alone (no secrets,
+ * no Outputs). The program builds its resources from it, passes it to the top component (where the
+ * policy pack reads it at preview time) and the checker evaluates the same rules on it. No Pulumi import.
+ */
+import { computeBudget, connectionsPerMachine, type PoolBudget, type Strategy } from "./budget";
+import { runtimeEnv, PROCESS_GROUPS, type ProcessGroup } from "./chatwoot";
+import type { EndpointKind, PlainConfig } from "./config/schema";
+import type { Endpoint } from "./endpoints";
+import { renderFlyToml } from "./flyToml";
+import { computeLimits, DEFAULT_RESERVED_CONNECTIONS } from "./supabaseLimits";
+
+export interface GroupPlan {
+  count: number;
+  memoryMb: number;
+  cpus: number;
+  cpuKind: string;
+  /** Database clients one machine of this group opens. */
+  connectionsPerMachine: number;
+}
+
+export interface DeploymentPlan {
+  app: PlainConfig["app"];
+  image: string;
+  strategy: Strategy;
+  healthCheckPath: string;
+  groups: Record<ProcessGroup, GroupPlan>;
+  endpoints: { app: Endpoint; migration: Endpoint; direct?: Endpoint };
+  /** Query parameters of the app's DATABASE_URL. */
+  appUrlParams: Record<string, string>;
+  migration: PlainConfig["migration"] & { connections: number };
+  consoleReserve: number;
+  headroomPercent: number;
+  budget: PoolBudget[];
+  /** The non-secret environment of web and worker. */
+  env: Record<string, string>;
+  flyToml: string;
+}
+
+function endpointOf(config: PlainConfig, kind: EndpointKind): Endpoint {
+  const declared = config.database.endpoints[kind];
+  if (!declared) throw new Error(`database.endpoints.${kind} is not declared (validatePlain reports this first)`);
+  return { kind, ...declared, database: config.database.name, sslmode: config.database.sslmode };
+}
+
+/** Limits of each endpoint kind: explicit overrides first, then the Supabase compute size table. */
+export function endpointLimits(config: PlainConfig): Record<EndpointKind, { limit: number; source: string } | undefined> {
+  const { limits, computeSize } = config.database;
+  const table = computeSize ? computeLimits(computeSize) : undefined;
+  const pick = (override: number | undefined, fromTable: number | undefined, name: string) => {
+    if (override !== undefined) return { value: override, source: `database.limits.${name}` };
+    if (fromTable !== undefined) return { value: fromTable, source: `Supabase ${computeSize} compute (FACTS.md table)` };
+    return undefined;
+  };
+  const poolSize = pick(limits.poolSize, table?.poolSize, "poolSize");
+  const maxClients = pick(limits.maxClientConn, table?.maxClientConn, "maxClientConn");
+  const maxConnections = pick(limits.maxConnections, table?.maxConnections, "maxConnections");
+  const reserved = limits.reservedConnections ?? DEFAULT_RESERVED_CONNECTIONS;
+  return {
+    session: poolSize && { limit: poolSize.value, source: `pool_size from ${poolSize.source}` },
+    transaction: maxClients && { limit: maxClients.value, source: `max_client_conn from ${maxClients.source}` },
+    direct: maxConnections && {
+      limit: maxConnections.value - reserved,
+      source: `max_connections ${maxConnections.value} from ${maxConnections.source}, minus ${reserved} reserved`,
+    },
+  };
+}
+
+export function buildPlan(config: PlainConfig): DeploymentPlan {
+  const db = config.database;
+  const appEndpoint = endpointOf(config, db.app);
+  const migrationEndpoint = endpointOf(config, db.migrations);
+  const groups = Object.fromEntries(
+    PROCESS_GROUPS.map((group) => {
+      const vm = config.processes[group];
+      return [group, { ...vm, connectionsPerMachine: connectionsPerMachine(group, config.rails) }];
+    }),
+  ) as Record<ProcessGroup, GroupPlan>;
+  const limits = endpointLimits(config);
+  const migrationConnections = connectionsPerMachine("migration", config.rails);
+  const budget = computeBudget({
+    groups: PROCESS_GROUPS.map((group) => ({
+      role: group,
+      machines: groups[group].count,
+      perMachine: groups[group].connectionsPerMachine,
+      endpoint: appEndpoint,
+    })),
+    migration: { perMachine: migrationConnections, endpoint: migrationEndpoint },
+    strategy: config.deploy.strategy,
+    limits,
+    poolerBackendsPerPool: limits.session?.limit ?? 0,
+    poolersShareDirectServer: db.provider === "supabase",
+  });
+  const env = runtimeEnv(config);
+  return {
+    app: config.app,
+    image: config.image,
+    strategy: config.deploy.strategy,
+    healthCheckPath: config.deploy.healthCheckPath,
+    groups,
+    endpoints: {
+      app: appEndpoint,
+      migration: migrationEndpoint,
+      direct: db.endpoints.direct ? endpointOf(config, "direct") : undefined,
+    },
+    appUrlParams: db.urlParams,
+    migration: { ...config.migration, connections: migrationConnections },
+    consoleReserve: config.budget.consoleReserve,
+    headroomPercent: config.budget.headroomPercent,
+    budget,
+    env,
+    flyToml: renderFlyToml({
+      app: config.app.name,
+      primaryRegion: config.app.primaryRegion,
+      env,
+      processes: config.processes,
+      deploy: config.deploy,
+    }),
+  };
+}

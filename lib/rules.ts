@@ -1,0 +1,201 @@
+/**
+ * The policy rules over a deployment plan, as plain functions. The CrossGuard pack (policies/) wraps
+ * them and the config checker (tools/check) runs them, so both give the same verdicts and messages.
+ * No Pulumi import.
+ */
+import type { PoolBudget } from "./budget";
+import { SERVED_CHECK_PATHS } from "./chatwoot";
+import { TRANSACTION_POOLER_FLAGS } from "./endpoints";
+import { findCredentials } from "./credentials";
+import type { DeploymentPlan } from "./plan";
+
+export type Enforcement = "mandatory" | "advisory";
+
+export interface PlanRule {
+  name: string;
+  description: string;
+  enforcement: Enforcement;
+  check(plan: DeploymentPlan): string[];
+}
+
+/**
+ * Memory floor for web and worker: Chatwoot's requirements page asks 4 GB for a whole install and notes
+ * that Sidekiq alone can use 1 GB+ (docs self-hosted/deployment/requirements; FACTS.md).
+ */
+export const MEMORY_FLOOR_MB = 1024;
+
+function describePool(pool: PoolBudget): string {
+  const parts = pool.contributions
+    .filter((c) => c.role !== "migration" || pool.hasMigration)
+    .map((c) => (c.role === "migration" ? `migration ${c.perMachine}` : c.role === "pooler-backends" ? `pooler backends ${c.steady}` : `${c.role} ${c.machines}x${c.perMachine}`));
+  return `${pool.key} (${parts.join(" + ")})`;
+}
+
+const limited = (plan: DeploymentPlan, kind: PoolBudget["kind"]) =>
+  plan.budget.filter((p): p is PoolBudget & { limit: number } => p.kind === kind && p.limit !== undefined);
+
+function capacityFix(plan: DeploymentPlan, pool: PoolBudget & { limit: number }): string {
+  const over = pool.peak - pool.limit;
+  if (pool.hasMigration && pool.servesApp && pool.migrationPhase > pool.limit) {
+    return `run migrations on the direct endpoint (pulumi config set --path chatwoot:database.migrations direct)`;
+  }
+  const threads = plan.groups.worker.connectionsPerMachine;
+  return `lower the clients by ${over}: e.g. rails.sidekiqConcurrency to ${Math.max(1, threads - over)}, fewer machines, or raise the pool size (database.limits.poolSize / a larger compute size)`;
+}
+
+export const sessionPoolCapacity: PlanRule = {
+  name: "session-pool-capacity",
+  description: "Peak clients of each session-mode pool (web, worker, rollout surge and a migration on it) fit pool_size.",
+  enforcement: "mandatory",
+  check: (plan) =>
+    limited(plan, "session")
+      .filter((pool) => pool.peak > pool.limit)
+      .map(
+        (pool) =>
+          `session pool ${describePool(pool)} peaks at ${pool.peak} clients but pool_size is ${pool.limit} (${pool.limitSource}); client ${pool.limit + 1} gets MaxClientsInSessionMode. Fix: ${capacityFix(plan, pool)}`,
+      ),
+};
+
+export const migrationsOffSharedSessionPool: PlanRule = {
+  name: "migrations-off-shared-session-pool",
+  description: "A migration does not join the app's own session pool when the app already fills it.",
+  enforcement: "mandatory",
+  check: (plan) =>
+    limited(plan, "session")
+      .filter((pool) => pool.hasMigration && pool.servesApp && pool.migrationPhase > pool.limit)
+      .map(
+        (pool) =>
+          `the migration runs on the app's session pool ${pool.key}: web and worker hold ${pool.steady} of its ${pool.limit} clients, so the migration is client ${pool.steady + 1} and fails with MaxClientsInSessionMode. Fix: pulumi config set --path chatwoot:database.migrations direct`,
+      ),
+};
+
+export const migrationsOffTransactionPooler: PlanRule = {
+  name: "migrations-off-transaction-pooler",
+  description: "Migrations never use a transaction-mode endpoint (db:migrate takes a session-level advisory lock).",
+  enforcement: "mandatory",
+  check: (plan) =>
+    plan.endpoints.migration.kind === "transaction"
+      ? [
+          `migrations use the transaction pooler ${plan.endpoints.migration.host}:${plan.endpoints.migration.port}; rails db:migrate takes a session-level advisory lock that a transaction pooler cannot hold. Fix: pulumi config set --path chatwoot:database.migrations direct`,
+        ]
+      : [],
+};
+
+export const transactionPoolerRuntimeFlags: PlanRule = {
+  name: "transaction-pooler-runtime-flags",
+  description: "An app on a transaction pooler turns off prepared statements and advisory locks in its URL.",
+  enforcement: "mandatory",
+  check: (plan) => {
+    if (plan.endpoints.app.kind !== "transaction") return [];
+    const missing = Object.entries(TRANSACTION_POOLER_FLAGS).filter(([key, value]) => plan.appUrlParams[key] !== value);
+    return missing.length
+      ? [
+          `the app uses the transaction pooler ${plan.endpoints.app.host}:${plan.endpoints.app.port} without ${missing.map(([k, v]) => `${k}=${v}`).join(" and ")} in its URL; Rails would use prepared statements and session advisory locks that the pooler drops. Fix: ${missing.map(([k, v]) => `pulumi config set --path chatwoot:database.urlParams.${k} ${v}`).join("; ")}`,
+        ]
+      : [];
+  },
+};
+
+export const directConnectionCapacity: PlanRule = {
+  name: "direct-connection-capacity",
+  description: "Direct clients (and pooler backends on the same server) fit max_connections minus the reserve.",
+  enforcement: "mandatory",
+  check: (plan) =>
+    limited(plan, "direct")
+      .filter((pool) => pool.peak > pool.limit)
+      .map(
+        (pool) =>
+          `direct connections ${describePool(pool)} peak at ${pool.peak} but only ${pool.limit} are available (${pool.limitSource}). Fix: move web/worker to the session pooler (database.app session), lower threads or machine counts, or a larger compute size`,
+      ),
+};
+
+export const transactionPoolCapacity: PlanRule = {
+  name: "transaction-pool-capacity",
+  description: "Peak clients of a transaction-mode pooler fit its max_client_conn.",
+  enforcement: "mandatory",
+  check: (plan) =>
+    limited(plan, "transaction")
+      .filter((pool) => pool.peak > pool.limit)
+      .map(
+        (pool) =>
+          `transaction pooler ${describePool(pool)} peaks at ${pool.peak} clients but max_client_conn is ${pool.limit} (${pool.limitSource}); extra clients get EMAXCONN. Fix: fewer machines or threads, or a larger compute size`,
+      ),
+};
+
+export const poolHeadroom: PlanRule = {
+  name: "pool-headroom",
+  description: "Each pool keeps room for operator consoles and stays below the headroom share of its limit.",
+  enforcement: "advisory",
+  check: (plan) =>
+    plan.budget
+      .filter((p): p is PoolBudget & { limit: number } => p.limit !== undefined && p.peak <= p.limit)
+      .flatMap((pool) => {
+        const reserve = pool.servesApp ? plan.consoleReserve : 0;
+        const share = Math.round((pool.peak / pool.limit) * 100);
+        const notes: string[] = [];
+        if (pool.limit - pool.peak < reserve) {
+          notes.push(
+            `pool ${describePool(pool)} peaks at ${pool.peak} of ${pool.limit}: no room for ${reserve} console session(s) (fly ssh console + rails console opens a client on it). Fix: lower rails.sidekiqConcurrency or rails.railsMaxThreads by ${reserve - (pool.limit - pool.peak)}, or raise the pool size`,
+          );
+        }
+        if (share > plan.headroomPercent) {
+          notes.push(`pool ${describePool(pool)} peaks at ${pool.peak} of ${pool.limit} (${share}%, above ${plan.headroomPercent}%). Fix: lower threads or machine counts, or raise the pool size`);
+        }
+        return notes;
+      }),
+};
+
+export const healthCheckPath: PlanRule = {
+  name: "health-check-path",
+  description: `The web check path is one Chatwoot serves (${SERVED_CHECK_PATHS.join(", ")}).`,
+  enforcement: "mandatory",
+  check: (plan) =>
+    (SERVED_CHECK_PATHS as readonly string[]).includes(plan.healthCheckPath)
+      ? []
+      : [
+          `the web health check uses ${plan.healthCheckPath}, which Chatwoot does not serve (it answers 404, so every deploy fails its checks). Fix: pulumi config set --path chatwoot:deploy.healthCheckPath /health (liveness) or /api (readiness)`,
+        ],
+};
+
+export const memoryFloor: PlanRule = {
+  name: "memory-floor",
+  description: `web and worker get at least ${MEMORY_FLOOR_MB} MB (Chatwoot requirements: Sidekiq can use 1 GB+).`,
+  enforcement: "advisory",
+  check: (plan) =>
+    (["web", "worker"] as const)
+      .filter((group) => plan.groups[group].memoryMb < MEMORY_FLOOR_MB)
+      .map(
+        (group) =>
+          `${group} machines have ${plan.groups[group].memoryMb} MB, below the ${MEMORY_FLOOR_MB} MB floor (Chatwoot docs: 4 GB for a whole install, Sidekiq 1 GB+). Fix: pulumi config set --path chatwoot:processes.${group}.memoryMb ${MEMORY_FLOOR_MB}`,
+      ),
+};
+
+export const planCredentials: PlanRule = {
+  name: "no-credentials-in-plain-inputs",
+  description: "No DSN or Redis URL with a password, SECRET_KEY_BASE or Fly token in fly.toml [env] or other plain inputs.",
+  enforcement: "mandatory",
+  check: (plan) => findCredentials(plan.flyToml).map((what) => `the generated fly.toml contains ${what}; [env] is plain text on Fly and in the state. Fix: move it to a secret key (docs/config.md)`),
+};
+
+export const PLAN_RULES: readonly PlanRule[] = [
+  sessionPoolCapacity,
+  migrationsOffTransactionPooler,
+  migrationsOffSharedSessionPool,
+  transactionPoolerRuntimeFlags,
+  directConnectionCapacity,
+  transactionPoolCapacity,
+  poolHeadroom,
+  healthCheckPath,
+  memoryFloor,
+  planCredentials,
+];
+
+export interface Verdict {
+  rule: string;
+  enforcement: Enforcement;
+  message: string;
+}
+
+export function evaluatePlan(plan: DeploymentPlan, rules: readonly PlanRule[] = PLAN_RULES): Verdict[] {
+  return rules.flatMap((rule) => rule.check(plan).map((message) => ({ rule: rule.name, enforcement: rule.enforcement, message })));
+}

@@ -1,0 +1,64 @@
+/**
+ * Offline check of a stack file: schema errors and the policy verdicts of the connection budget,
+ * without the passphrase and without the Pulumi CLI. Secret values stay encrypted: only their presence
+ * and their storage (encrypted or not) are checked.
+ */
+import { parse as parseYaml } from "yaml";
+import { ConfigError, type ConfigIssue } from "../../lib/config/issues";
+import { missingSecrets, splitEntries, validatePlain, type RawEntry } from "../../lib/config/validate";
+import { buildPlan, type DeploymentPlan } from "../../lib/plan";
+import { evaluatePlan, type Verdict } from "../../lib/rules";
+
+export interface CheckResult {
+  issues: ConfigIssue[];
+  /** Secrets not set in the file yet: `pulumi up` needs them, the budget does not. */
+  unsetSecrets: ConfigIssue[];
+  verdicts: Verdict[];
+  plan?: DeploymentPlan;
+}
+
+/** A value Pulumi stored encrypted looks like `{ secure: "v1:..." }` in the stack file. */
+function isEncrypted(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "secure" in value && Object.keys(value).length === 1;
+}
+
+export function checkStackText(text: string, file = "stack file"): CheckResult {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    return { issues: [{ key: file, message: `is not valid YAML (${(error as Error).message.split("\n")[0]})`, fix: "fix the YAML syntax" }], unsetSecrets: [], verdicts: [] };
+  }
+  const config = (doc as { config?: Record<string, unknown> } | null)?.config;
+  if (typeof config !== "object" || config === null) {
+    return { issues: [{ key: file, message: "has no `config:` map", fix: "add the chatwoot:* keys under config:" }], unsetSecrets: [], verdicts: [] };
+  }
+  const entries: Record<string, RawEntry> = {};
+  for (const [key, value] of Object.entries(config)) entries[key] = { value, secret: isEncrypted(value) };
+  const { plain, secrets, issues } = splitEntries(entries);
+  const validated = validatePlain(plain);
+  issues.push(...validated.issues);
+  if (!validated.config) return { issues, unsetSecrets: [], verdicts: [] };
+  const plan = buildPlan(validated.config);
+  return { issues, unsetSecrets: missingSecrets(validated.config, secrets), verdicts: evaluatePlan(plan), plan };
+}
+
+/** Exit status: 1 on a schema error or a mandatory violation, 0 otherwise (advisories only warn). */
+export function exitCode(result: CheckResult): number {
+  return result.issues.length || result.verdicts.some((v) => v.enforcement === "mandatory") ? 1 : 0;
+}
+
+export function formatResult(file: string, result: CheckResult): string {
+  const lines: string[] = [];
+  if (result.issues.length) lines.push(new ConfigError(result.issues).message.replace("invalid stack config", `${file}: invalid stack config`));
+  if (result.plan) {
+    lines.push(`${file}: connection budget`);
+    for (const pool of result.plan.budget) {
+      lines.push(`  ${pool.key}: peak ${pool.peak} / limit ${pool.limit ?? "unknown"} (steady ${pool.steady}, migration phase ${pool.migrationPhase}, rollout phase ${pool.rolloutPhase})`);
+    }
+  }
+  for (const unset of result.unsetSecrets) lines.push(`note: ${unset.key} is not set in this file yet (${unset.fix})`);
+  for (const verdict of result.verdicts) lines.push(`${verdict.enforcement === "mandatory" ? "ERROR" : "warning"} [${verdict.rule}] ${verdict.message}`);
+  lines.push(exitCode(result) === 0 ? `${file}: OK` : `${file}: FAILED`);
+  return lines.join("\n");
+}
