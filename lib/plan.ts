@@ -21,6 +21,8 @@ export interface GroupPlan {
 
 export interface DeploymentPlan {
   app: PlainConfig["app"];
+  /** In-database management settings (role, extensions). */
+  admin: PlainConfig["database"]["admin"];
   image: string;
   strategy: Strategy;
   healthCheckPath: string;
@@ -32,6 +34,11 @@ export interface DeploymentPlan {
   consoleReserve: number;
   headroomPercent: number;
   budget: PoolBudget[];
+  /**
+   * Server connections the app role may hold (its CONNECTION LIMIT when database.admin manages it):
+   * the direct server's peak, which includes the pooler backends, plus the console reserve.
+   */
+  roleConnectionLimit: number;
   /** The non-secret environment of web and worker. */
   env: Record<string, string>;
   flyToml: string;
@@ -66,6 +73,14 @@ export function endpointLimits(config: PlainConfig): Record<EndpointKind, { limi
   };
 }
 
+function roleConnectionLimit(budget: PoolBudget[], consoleReserve: number, poolSize: number): number {
+  const direct = budget.find((p) => p.kind === "direct");
+  const serverSide = direct
+    ? direct.peak
+    : budget.reduce((n, pool) => n + Math.min(pool.peak, poolSize), 0);
+  return serverSide + consoleReserve;
+}
+
 export function buildPlan(config: PlainConfig): DeploymentPlan {
   const db = config.database;
   const appEndpoint = endpointOf(config, db.app);
@@ -94,6 +109,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
   const env = runtimeEnv(config);
   return {
     app: config.app,
+    admin: db.admin,
     image: config.image,
     strategy: config.deploy.strategy,
     healthCheckPath: config.deploy.healthCheckPath,
@@ -108,6 +124,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     consoleReserve: config.budget.consoleReserve,
     headroomPercent: config.budget.headroomPercent,
     budget,
+    roleConnectionLimit: roleConnectionLimit(budget, config.budget.consoleReserve, limits.session?.limit ?? 0),
     env,
     flyToml: renderFlyToml({
       app: config.app.name,

@@ -96,6 +96,14 @@ function endpointIssues(config: PlainConfig): ConfigIssue[] {
   }
   for (const [kind, endpoint] of Object.entries(db.endpoints)) {
     if (!endpoint) continue;
+    if (db.admin.enabled && endpoint.user !== db.admin.appRole && !endpoint.user.startsWith(`${db.admin.appRole}.`)) {
+      issues.push({
+        key: configKey(["database", "endpoints", kind, "user"]),
+        message: `with database.admin.enabled the app connects as the managed role ${db.admin.appRole}`,
+        found: JSON.stringify(endpoint.user),
+        fix: `set it to ${db.admin.appRole} (direct) or ${db.admin.appRole}.<project-ref> (Supabase pooler)`,
+      });
+    }
     const implied = supabaseModeOf(endpoint.host, endpoint.port);
     if (implied && implied !== kind) {
       issues.push({

@@ -1,0 +1,101 @@
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import type { Endpoint } from "../lib/endpoints";
+import { formatPostgresUrl } from "../lib/postgresUrl";
+
+/** Extensions Chatwoot's db/schema.rb enables (plpgsql is built in). */
+export const CHATWOOT_EXTENSIONS = ["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"] as const;
+
+/** In-database management through @pulumi/postgresql. */
+export interface DatabaseAdminArgs {
+  /** Admin role on the direct endpoint. @default "postgres" (from chatwoot:database.admin.user) */
+  user: string;
+  /** Admin password (secret). */
+  password: pulumi.Input<string>;
+  /** Role Chatwoot connects as; created with `password`. @default "chatwoot_app" */
+  appRole: string;
+  /** The role's CONNECTION LIMIT: the budget's server-side peak plus the console reserve. */
+  connectionLimit: number;
+}
+
+/** Arguments of {@link ChatwootDatabase}. */
+export interface ChatwootDatabaseArgs {
+  /** Endpoints from the deployment plan: the app's, the migration's and the direct one if declared. */
+  endpoints: { app: Endpoint; migration: Endpoint; direct?: Endpoint };
+  /** Extra query parameters of the app's URL. @default {} */
+  appUrlParams?: Record<string, string>;
+  /** Password of the endpoints' role (secret). */
+  password: pulumi.Input<string>;
+  /** Manage the app role and extensions. @default undefined: nothing is created inside the database */
+  admin?: DatabaseAdminArgs;
+}
+
+function urlOf(endpoint: Endpoint, password: string, extra: Record<string, string>): string {
+  return formatPostgresUrl({
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.user,
+    password,
+    database: endpoint.database,
+    params: { sslmode: endpoint.sslmode, ...extra },
+  });
+}
+
+/**
+ * Chatwoot's database as seen by the app: the connection settings of the app endpoint (as
+ * DATABASE_URL and POSTGRES_*) and of the migration endpoint, all secret; optionally the app role with
+ * a connection limit and the extensions, through @pulumi/postgresql.
+ */
+export class ChatwootDatabase extends pulumi.ComponentResource {
+  /** Fly secrets for web and worker (DATABASE_URL, MIGRATION_DATABASE_URL and POSTGRES_*), secret. */
+  public readonly secretEnv: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ChatwootDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("chatwoot:database:Database", name, {}, opts);
+    const { app, migration } = args.endpoints;
+    const managed = args.admin ? this.manage(name, args.admin, args.endpoints.direct, args.password) : [];
+    this.secretEnv = pulumi.secret(
+      pulumi.all([args.password, ...managed.map((r) => r.urn)]).apply(([password]): Record<string, string> => ({
+        DATABASE_URL: urlOf(app, password, args.appUrlParams ?? {}),
+        MIGRATION_DATABASE_URL: urlOf(migration, password, {}),
+        POSTGRES_HOST: app.host,
+        POSTGRES_PORT: String(app.port),
+        POSTGRES_DATABASE: app.database,
+        POSTGRES_USERNAME: app.user,
+        POSTGRES_PASSWORD: password,
+      })),
+    );
+    this.registerOutputs({ secretEnv: this.secretEnv });
+  }
+
+  private manage(name: string, admin: DatabaseAdminArgs, direct: Endpoint | undefined, password: pulumi.Input<string>): pulumi.Resource[] {
+    if (!direct) throw new pulumi.ResourceError("database.admin needs the direct endpoint (declare database.endpoints.direct)", this);
+    const provider = new postgresql.Provider(
+      `${name}-admin`,
+      {
+        host: direct.host,
+        port: direct.port,
+        username: admin.user,
+        password: admin.password,
+        database: direct.database,
+        sslmode: direct.sslmode,
+        superuser: false,
+      },
+      { parent: this },
+    );
+    const role = new postgresql.Role(
+      `${name}-app-role`,
+      { name: admin.appRole, login: true, password: pulumi.secret(password), connectionLimit: admin.connectionLimit },
+      { parent: this, provider },
+    );
+    const grant = new postgresql.Grant(
+      `${name}-app-grant`,
+      { role: role.name, database: direct.database, objectType: "database", privileges: ["CONNECT", "CREATE", "TEMPORARY"] },
+      { parent: this, provider },
+    );
+    const extensions = CHATWOOT_EXTENSIONS.map(
+      (extension) => new postgresql.Extension(`${name}-ext-${extension}`, { name: extension, database: direct.database }, { parent: this, provider }),
+    );
+    return [role, grant, ...extensions];
+  }
+}

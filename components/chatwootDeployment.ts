@@ -1,0 +1,130 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { PoolBudget } from "../lib/budget";
+import type { DeploymentPlan } from "../lib/plan";
+import { ChatwootDatabase } from "./chatwootDatabase";
+import { FlyApp } from "./flyApp";
+import { FlyRollout } from "./flyRollout";
+import { FlySecrets } from "./flySecrets";
+import type { FlyConnection } from "./flyStep";
+import { MachineCounts } from "./machineCounts";
+import { MigrationMachine, type MigrationRecord } from "./migrationMachine";
+
+/** Credentials of the deployment; every one is stored as a Pulumi secret. */
+export interface ChatwootSecrets {
+  /** Password of the database role on every endpoint. */
+  databasePassword: pulumi.Input<string>;
+  /** REDIS_URL. */
+  redisUrl: pulumi.Input<string>;
+  /** SECRET_KEY_BASE. @default generated: 128 alphanumeric characters (@pulumi/random) */
+  secretKeyBase?: pulumi.Input<string>;
+  /** Fly API token. @default FLY_API_TOKEN of the environment */
+  flyApiToken?: pulumi.Input<string>;
+  /** Admin password for database.admin. @default none: required only when the plan enables admin */
+  adminPassword?: pulumi.Input<string>;
+}
+
+/** Arguments of {@link ChatwootDeployment}. */
+export interface ChatwootDeploymentArgs {
+  /** The deployment plan (lib/plan.ts): plain values only, so the policy pack reads it at preview. */
+  plan: DeploymentPlan;
+  /** flyctl executable. @default "flyctl" */
+  flyctl: string;
+  /** FRONTEND_URL. */
+  frontendUrl: string;
+  /** BACKEND_URL. @default not set: Chatwoot falls back to FRONTEND_URL */
+  backendUrl?: string;
+  /** Credentials. */
+  secrets: ChatwootSecrets;
+}
+
+/**
+ * Chatwoot on Fly.io, in the order a deploy must happen: app -> secrets (staged) -> migration on the
+ * new image -> rollout of web and worker -> machine counts. A failed migration stops the chain before
+ * any machine takes the new image.
+ */
+export class ChatwootDeployment extends pulumi.ComponentResource {
+  public readonly appName: pulumi.Output<string>;
+  public readonly url: pulumi.Output<string>;
+  public readonly image: pulumi.Output<string>;
+  public readonly budget: pulumi.Output<PoolBudget[]>;
+  public readonly lastMigration: pulumi.Output<MigrationRecord>;
+
+  constructor(name: string, args: ChatwootDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The plan is passed as the component's inputs: policies see it during preview.
+    super("chatwoot:index:Deployment", name, { plan: args.plan }, opts);
+    const { plan } = args;
+    const baseFly = { flyctl: args.flyctl, apiToken: args.secrets.flyApiToken };
+
+    const app = new FlyApp(`${name}-app`, { fly: { ...baseFly, app: plan.app.name }, org: plan.app.org, destroyOnDelete: plan.app.destroyOnDelete }, { parent: this });
+    const fly: FlyConnection = { ...baseFly, app: app.name };
+
+    const database = new ChatwootDatabase(
+      `${name}-db`,
+      {
+        endpoints: plan.endpoints,
+        appUrlParams: plan.appUrlParams,
+        password: args.secrets.databasePassword,
+        admin: plan.admin.enabled ? this.adminArgs(plan, args.secrets.adminPassword) : undefined,
+      },
+      { parent: this },
+    );
+
+    const secretKeyBase =
+      args.secrets.secretKeyBase ?? new random.RandomPassword(`${name}-secret-key-base`, { length: 128, special: false }, { parent: this }).result;
+
+    const secrets = new FlySecrets(
+      `${name}-secrets`,
+      {
+        fly,
+        values: pulumi.all([database.secretEnv, secretKeyBase, args.secrets.redisUrl]).apply(([dbEnv, keyBase, redisUrl]) => ({
+          ...dbEnv,
+          SECRET_KEY_BASE: keyBase,
+          REDIS_URL: redisUrl,
+          FRONTEND_URL: args.frontendUrl,
+          ...(args.backendUrl ? { BACKEND_URL: args.backendUrl } : {}),
+        })),
+      },
+      { parent: this },
+    );
+
+    const migration = new MigrationMachine(
+      `${name}-migration`,
+      {
+        fly,
+        image: plan.image,
+        command: plan.migration.command,
+        memoryMb: plan.migration.memoryMb,
+        timeoutSeconds: plan.migration.timeoutSeconds,
+        statementTimeout: plan.migration.statementTimeout,
+        region: plan.app.primaryRegion,
+        endpoint: plan.endpoints.migration,
+      },
+      { parent: this, dependsOn: [secrets] },
+    );
+
+    const rollout = new FlyRollout(
+      `${name}-rollout`,
+      { fly, image: plan.image, flyToml: plan.flyToml, strategy: plan.strategy, redeployOn: [secrets.revision] },
+      { parent: this, dependsOn: [migration] },
+    );
+
+    new MachineCounts(
+      `${name}-counts`,
+      { fly, counts: Object.fromEntries(Object.entries(plan.groups).map(([group, g]) => [group, g.count])) },
+      { parent: this, dependsOn: [rollout] },
+    );
+
+    this.appName = app.name;
+    this.url = pulumi.interpolate`https://${app.name}.fly.dev`;
+    this.image = rollout.image;
+    this.budget = pulumi.output(plan.budget);
+    this.lastMigration = migration.last;
+    this.registerOutputs({ appName: this.appName, url: this.url, image: this.image, budget: this.budget, lastMigration: this.lastMigration });
+  }
+
+  private adminArgs(plan: DeploymentPlan, password: pulumi.Input<string> | undefined) {
+    if (password === undefined) throw new pulumi.ResourceError("database.admin.enabled needs the chatwoot:adminPassword secret", this);
+    return { user: plan.admin.user, password, appRole: plan.admin.appRole, connectionLimit: plan.roleConnectionLimit };
+  }
+}

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ENV } from "../lib/commandEnv";
+import { flyStep, type FlyConnection } from "./flyStep";
+
+/** Arguments of {@link FlyRollout}. */
+export interface FlyRolloutArgs {
+  /** How to reach Fly. */
+  fly: FlyConnection;
+  /** Image to deploy. */
+  image: string;
+  /** The generated fly.toml (lib/flyToml.ts): processes, [[vm]] per group, [env], checks. */
+  flyToml: string;
+  /** fly deploy --strategy. @default "rolling" */
+  strategy: string;
+  /** Values whose change must redeploy although image and fly.toml did not change (the secrets revision). */
+  redeployOn: pulumi.Input<string>[];
+}
+
+/** `fly deploy` of the image with the generated fly.toml; runs when image, fly.toml or secrets change. */
+export class FlyRollout extends pulumi.ComponentResource {
+  public readonly image: pulumi.Output<string>;
+
+  constructor(name: string, args: FlyRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("chatwoot:fly:Rollout", name, {}, opts);
+    const deploy = flyStep(
+      `${name}-deploy`,
+      {
+        fly: args.fly,
+        create: "deploy",
+        environment: {
+          [ENV.image]: args.image,
+          [ENV.flyToml]: args.flyToml,
+          [ENV.strategy]: args.strategy,
+          [ENV.rolloutInputs]: pulumi.all(args.redeployOn).apply((values) => values.join(",")),
+        },
+      },
+      { parent: this },
+    );
+    this.image = deploy.stdout.apply(() => args.image);
+    this.registerOutputs({ image: this.image });
+  }
+}

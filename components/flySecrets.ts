@@ -1,0 +1,36 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ENV } from "../lib/commandEnv";
+import { flyStep, stepResult, type FlyConnection } from "./flyStep";
+
+/** Arguments of {@link FlySecrets}. */
+export interface FlySecretsArgs {
+  /** How to reach Fly. */
+  fly: FlyConnection;
+  /** Every secret of the app, by env name. Always stored as a Pulumi secret. */
+  values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The app's secrets, staged with one `fly secrets import --stage` over stdin. Re-runs only when a
+ * value changes; keys that leave `values` are unset. The deploy that follows delivers them.
+ */
+export class FlySecrets extends pulumi.ComponentResource {
+  /** Changes whenever the secrets were imported again; the rollout depends on it. */
+  public readonly revision: pulumi.Output<string>;
+  /** Names of the managed secrets. */
+  public readonly keys: pulumi.Output<string[]>;
+
+  constructor(name: string, args: FlySecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("chatwoot:fly:Secrets", name, {}, opts);
+    const values = pulumi.secret(pulumi.output(args.values).apply((v) => JSON.stringify(v)));
+    const staged = flyStep(
+      `${name}-import`,
+      { fly: args.fly, create: "import-secrets", delete: "unset-secrets", environment: { [ENV.secrets]: values }, secretOutput: true },
+      { parent: this },
+    );
+    const record = stepResult<{ keys: string[]; revision: string }>(staged);
+    this.revision = pulumi.unsecret(record.apply((r) => r.revision));
+    this.keys = pulumi.unsecret(record.apply((r) => r.keys));
+    this.registerOutputs({ revision: this.revision, keys: this.keys });
+  }
+}

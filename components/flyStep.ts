@@ -1,0 +1,58 @@
+/**
+ * The one way the components run flyctl: a `command.local.Command` whose command lines are the fixed
+ * `steps/main.ts <step>` strings and whose inputs travel in environment variables. Secret inputs stay
+ * encrypted in the state; stdout/stderr are marked secret when a step handles credentials.
+ */
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { ENV, stepCommand } from "../lib/commandEnv";
+
+/** How to reach Fly: shared by every component. */
+export interface FlyConnection {
+  /** flyctl executable (a name on PATH or a path). @default "flyctl" (from chatwoot:flyctl) */
+  flyctl: string;
+  /** Fly app name. */
+  app: pulumi.Input<string>;
+  /** Fly API token, passed as FLY_API_TOKEN. @default FLY_API_TOKEN of the environment `pulumi up` runs in */
+  apiToken?: pulumi.Input<string>;
+}
+
+export interface FlyStepArgs {
+  fly: FlyConnection;
+  /** Step run on create and on update. */
+  create: string;
+  /** Step run on delete. @default nothing runs on delete */
+  delete?: string;
+  /** Further plain or secret environment for the step. */
+  environment?: Record<string, pulumi.Input<string>>;
+  /** Values whose change replaces (re-runs) the step. @default none: only environment changes re-run it */
+  triggers?: pulumi.Input<unknown>[];
+  /** Whether stdout/stderr may carry credentials and must be stored as secrets. @default false */
+  secretOutput?: boolean;
+}
+
+export function flyStep(name: string, args: FlyStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+  const environment: Record<string, pulumi.Input<string>> = {
+    [ENV.flyctl]: args.fly.flyctl,
+    [ENV.app]: args.fly.app,
+    ...args.environment,
+  };
+  if (args.fly.apiToken !== undefined) environment[ENV.flyToken] = pulumi.secret(args.fly.apiToken);
+  return new command.local.Command(
+    name,
+    {
+      create: stepCommand(args.create),
+      update: stepCommand(args.create),
+      delete: args.delete === undefined ? undefined : stepCommand(args.delete),
+      environment,
+      triggers: args.triggers,
+      logging: args.secretOutput ? "none" : "stderr",
+    },
+    { ...opts, additionalSecretOutputs: args.secretOutput ? ["stdout", "stderr"] : undefined },
+  );
+}
+
+/** The JSON result a step printed as its last stdout line. */
+export function stepResult<T>(cmd: command.local.Command): pulumi.Output<T> {
+  return cmd.stdout.apply((out) => JSON.parse(out.trim().split("\n").pop() || "{}") as T);
+}

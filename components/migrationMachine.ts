@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ENV } from "../lib/commandEnv";
+import type { Endpoint } from "../lib/endpoints";
+import type { MigrationSpec } from "../steps/migrate";
+import { flyStep, stepResult, type FlyConnection } from "./flyStep";
+
+/** Arguments of {@link MigrationMachine}. */
+export interface MigrationMachineArgs {
+  /** How to reach Fly. */
+  fly: FlyConnection;
+  /** Image to migrate with: the image about to roll out. */
+  image: string;
+  /** Command to run. @default ["bundle","exec","rails","db:chatwoot_prepare"] (from chatwoot:migration.command) */
+  command: string[];
+  /** Memory of the machine in MB. @default 1024 */
+  memoryMb: number;
+  /** Seconds before the machine is stopped and the step fails. @default 900 */
+  timeoutSeconds: number;
+  /** POSTGRES_STATEMENT_TIMEOUT of the migration. @default "600s" (Chatwoot's release line) */
+  statementTimeout: string;
+  /** Region of the machine. @default the app's primary region */
+  region: string;
+  /** Endpoint the migration connects to; its URL reaches the machine as the MIGRATION_DATABASE_URL secret. */
+  endpoint: Endpoint;
+}
+
+export interface MigrationRecord {
+  image: string;
+  exitCode: number;
+  machine: string;
+  seconds: number;
+}
+
+/**
+ * A one-off machine that runs the migration on the new image before any web/worker machine gets it.
+ * It re-runs only when the image or a migration input changes; a non-zero exit, a timeout or a lost
+ * machine fails `pulumi up` here, and the rollout, which depends on it, never starts.
+ */
+export class MigrationMachine extends pulumi.ComponentResource {
+  public readonly last: pulumi.Output<MigrationRecord>;
+
+  constructor(name: string, args: MigrationMachineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("chatwoot:fly:Migration", name, {}, opts);
+    const spec: MigrationSpec = {
+      image: args.image,
+      command: args.command,
+      memoryMb: args.memoryMb,
+      timeoutSeconds: args.timeoutSeconds,
+      statementTimeout: args.statementTimeout,
+      region: args.region,
+      endpoint: `${args.endpoint.kind} ${args.endpoint.host}:${args.endpoint.port}`,
+    };
+    const run = flyStep(
+      `${name}-run`,
+      {
+        fly: args.fly,
+        create: "migrate",
+        environment: { [ENV.migration]: JSON.stringify(spec) },
+        // The endpoint's identity (not its password) and the image decide whether to migrate again.
+        triggers: [args.image, JSON.stringify(args.command), `${args.endpoint.user}@${args.endpoint.host}:${args.endpoint.port}/${args.endpoint.database}`],
+      },
+      { parent: this },
+    );
+    this.last = stepResult<MigrationRecord>(run);
+    this.registerOutputs({ last: this.last });
+  }
+}

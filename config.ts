@@ -1,0 +1,70 @@
+/**
+ * The program's edge: reads the `chatwoot:*` stack config once, validates it with the shared schema
+ * (lib/config) and fails before any resource is registered. Secret values are wrapped as Outputs
+ * marked secret the moment they are read.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./lib/config/issues";
+import type { PlainConfig, SecretValues } from "./lib/config/schema";
+import { crossCheckDatabaseUrl, missingSecrets, splitEntries, validatePlain, validateSecrets, type RawEntry } from "./lib/config/validate";
+import { parsePostgresUrl } from "./lib/postgresUrl";
+
+export interface StackConfig {
+  config: PlainConfig;
+  secrets: {
+    databasePassword: pulumi.Output<string>;
+    redisUrl: pulumi.Output<string>;
+    secretKeyBase?: pulumi.Output<string>;
+    flyApiToken?: pulumi.Output<string>;
+    adminPassword?: pulumi.Output<string>;
+  };
+}
+
+/**
+ * Whether a config key is stored as a secret. @pulumi/pulumi keeps this check internal (it drives the
+ * "use getSecret" warning of pulumi.Config), so it is reached through its module and verified.
+ */
+function isConfigSecret(key: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+  if (typeof runtimeConfig.isConfigSecret !== "function") throw new Error("this @pulumi/pulumi version does not expose isConfigSecret; pin the version in package.json");
+  return runtimeConfig.isConfigSecret(key);
+}
+
+/** Structured config arrives as JSON text; plain strings stay strings. */
+function decode(text: string): unknown {
+  if (!/^[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function loadStackConfig(): StackConfig {
+  const entries: Record<string, RawEntry> = {};
+  for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) {
+    entries[key] = { value: decode(text), secret: isConfigSecret(key) };
+  }
+  const split = splitEntries(entries);
+  const plain = validatePlain(split.plain);
+  const secret = validateSecrets(split.secrets);
+  const issues = [...split.issues, ...plain.issues, ...secret.issues];
+  if (plain.config) issues.push(...missingSecrets(plain.config, split.secrets));
+  if (plain.config && secret.secrets?.databaseUrl) issues.push(...crossCheckDatabaseUrl(plain.config, secret.secrets.databaseUrl));
+  if (issues.length || !plain.config || !secret.secrets) throw new ConfigError(issues);
+  return { config: plain.config, secrets: wrapSecrets(secret.secrets) };
+}
+
+function wrapSecrets(values: SecretValues): StackConfig["secrets"] {
+  const wrap = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+  // A whole DSN, when given, supplies the password (its other parts were cross-checked above).
+  const password = values.databasePassword ?? (values.databaseUrl ? parsePostgresUrl(values.databaseUrl, "chatwoot:databaseUrl").password : undefined);
+  return {
+    databasePassword: pulumi.secret(password ?? ""),
+    redisUrl: pulumi.secret(values.redisUrl),
+    secretKeyBase: wrap(values.secretKeyBase),
+    flyApiToken: wrap(values.flyApiToken),
+    adminPassword: wrap(values.adminPassword),
+  };
+}

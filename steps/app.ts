@@ -1,0 +1,38 @@
+/** Creates the Fly app or adopts it from the configured org (`fly apps create` is not idempotent). */
+import { ENV } from "../lib/commandEnv";
+import { log, requireEnv, result, stepContext } from "./context";
+import { StepError } from "./flyctl";
+
+interface ListedApp {
+  Name?: string;
+  name?: string;
+}
+
+export async function ensureApp(): Promise<void> {
+  const { app, fly } = stepContext();
+  const org = requireEnv(ENV.org);
+  const apps = await fly.json<ListedApp[]>(["apps", "list", "--org", org, "--json"]);
+  if (apps.some((a) => (a.Name ?? a.name) === app)) {
+    log(`Fly app ${app} already exists in org ${org}: adopted`);
+    result({ name: app, org, adopted: true });
+    return;
+  }
+  const args = ["apps", "create", app, "--org", org, "--json"];
+  const created = await fly.run(args);
+  if (created.code !== 0 && /Name has already been taken/i.test(created.stderr + created.stdout)) {
+    throw new StepError(`Fly app name "${app}" belongs to another organization (it is not in "${org}"). Fix: choose another chatwoot:app.name, or set chatwoot:app.org to the org that owns it`);
+  }
+  if (created.code !== 0) throw fly.failure(args, created);
+  log(`created Fly app ${app} in org ${org}`);
+  result({ name: app, org, adopted: false });
+}
+
+export async function destroyApp(): Promise<void> {
+  const { app, fly } = stepContext();
+  if (process.env[ENV.destroyOnDelete] !== "true") {
+    log(`left Fly app ${app} in place (chatwoot:app.destroyOnDelete is false)`);
+    return;
+  }
+  await fly.ok(["apps", "destroy", app, "--yes"]);
+  log(`destroyed Fly app ${app}`);
+}

@@ -1,0 +1,60 @@
+/**
+ * Runs flyctl with an argv array (never a shell) and turns a failure into an error that names the
+ * call, its exit code and its output with every known secret removed.
+ */
+import { spawn } from "node:child_process";
+import { redact } from "../lib/redact";
+
+export interface FlyResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export class StepError extends Error {}
+
+export interface Flyctl {
+  /** Runs a call; resolves with its result whatever its exit code. */
+  run(args: string[], stdin?: string): Promise<FlyResult>;
+  /** Runs a call and rejects unless it exits 0. */
+  ok(args: string[], stdin?: string): Promise<FlyResult>;
+  /** Parses a call's stdout as JSON. */
+  json<T>(args: string[]): Promise<T>;
+  /** The error for a failed call: the call, its exit code and its redacted output. */
+  failure(args: string[], result: FlyResult): StepError;
+}
+
+export function flyctl(executable: string, secrets: readonly string[]): Flyctl {
+  const run = (args: string[], stdin?: string) =>
+    new Promise<FlyResult>((resolve, reject) => {
+      const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("error", (error: NodeJS.ErrnoException) =>
+        reject(new StepError(error.code === "ENOENT" ? `flyctl executable "${executable}" not found: install flyctl or set chatwoot:flyctl` : `cannot run ${executable}: ${error.message}`)),
+      );
+      child.on("close", (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(stdin ?? "");
+    });
+  const failure = (args: string[], result: FlyResult) => {
+    const output = redact((result.stderr.trim() || result.stdout.trim()).slice(-2000), secrets);
+    return new StepError(`\`flyctl ${args.join(" ")}\` exited ${result.code}: ${output || "(no output)"}`);
+  };
+  const ok = async (args: string[], stdin?: string) => {
+    const result = await run(args, stdin);
+    if (result.code !== 0) throw failure(args, result);
+    return result;
+  };
+  const json = async <T>(args: string[]) => {
+    const result = await ok(args);
+    try {
+      return JSON.parse(result.stdout) as T;
+    } catch {
+      throw new StepError(`\`flyctl ${args.join(" ")}\` did not print JSON: ${redact(result.stdout.slice(0, 500), secrets)}`);
+    }
+  };
+  return { run, ok, json, failure };
+}

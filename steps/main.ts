@@ -1,0 +1,31 @@
+/**
+ * Entry point of the scripts that the components' Commands run: `node ... steps/main.ts <step>`.
+ * Inputs come from the environment (lib/commandEnv.ts), never from the command line.
+ */
+import { destroyApp, ensureApp } from "./app";
+import { StepError } from "./flyctl";
+import { migrate } from "./migrate";
+import { deploy, scale } from "./rollout";
+import { importSecrets, unsetSecrets } from "./secrets";
+
+const STEPS: Record<string, () => Promise<void>> = {
+  "ensure-app": ensureApp,
+  "destroy-app": destroyApp,
+  "import-secrets": importSecrets,
+  "unset-secrets": unsetSecrets,
+  migrate,
+  deploy,
+  scale,
+};
+
+async function main(step: string | undefined): Promise<void> {
+  const run = step === undefined ? undefined : STEPS[step];
+  if (!run) throw new StepError(`unknown step ${JSON.stringify(step)}; expected one of ${Object.keys(STEPS).join(", ")}`);
+  await run();
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  const message = error instanceof StepError ? error.message : `unexpected failure: ${(error as Error).stack ?? String(error)}`;
+  process.stderr.write(`error: ${message}\n`);
+  process.exitCode = 1;
+});

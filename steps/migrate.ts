@@ -1,0 +1,103 @@
+/**
+ * Runs the migration in a one-off machine of the new image and reads its exit code, which
+ * `fly machine run` never reports: wait for the machine to stop, then read the exit event from
+ * `fly machine list --json` (the Machines API machine object). The machine is destroyed afterwards,
+ * whatever happened. Any failure stops `pulumi up` before the rollout step.
+ */
+import { ENV } from "../lib/commandEnv";
+import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
+import { StepError } from "./flyctl";
+
+export interface MigrationSpec {
+  image: string;
+  command: string[];
+  memoryMb: number;
+  timeoutSeconds: number;
+  statementTimeout: string;
+  region: string;
+  /** Which endpoint the migration uses (kind host:port), for messages. */
+  endpoint: string;
+}
+
+interface MachineEvent {
+  type?: string;
+  timestamp?: number;
+  request?: { exit_event?: { exit_code?: number; oom_killed?: boolean } };
+}
+
+interface ListedMachine {
+  id: string;
+  name?: string;
+  state?: string;
+  events?: MachineEvent[];
+}
+
+/**
+ * The migration reads its database URL from the MIGRATION_DATABASE_URL app secret (argv never carries
+ * a credential) and hands it to Rails as DATABASE_URL, which Rails merges over config/database.yml.
+ */
+export const MIGRATION_SHELL = 'export DATABASE_URL="$MIGRATION_DATABASE_URL"; exec "$@"';
+
+async function findMachine(ctx: StepContext, match: (m: ListedMachine) => boolean): Promise<ListedMachine | undefined> {
+  const machines = await ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
+  return machines.find(match);
+}
+
+function exitCodeOf(machine: ListedMachine): { code: number; oomKilled: boolean } | undefined {
+  const exits = (machine.events ?? []).filter((e) => e.type === "exit" && e.request?.exit_event?.exit_code !== undefined);
+  const last = exits.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))[0];
+  const event = last?.request?.exit_event;
+  return event && { code: event.exit_code as number, oomKilled: Boolean(event.oom_killed) };
+}
+
+async function destroy(ctx: StepContext, id: string): Promise<void> {
+  const destroyed = await ctx.fly.run(["machine", "destroy", id, "--app", ctx.app, "--force"]);
+  if (destroyed.code === 0) log(`removed migration machine ${id}`);
+  else log(`migration machine ${id} was already gone`);
+}
+
+export async function migrate(): Promise<void> {
+  const spec = jsonEnv<MigrationSpec>(ENV.migration);
+  const ctx = stepContext();
+  const name = `migrate-${Date.now().toString(36)}`;
+  const started = Date.now();
+  log(`running ${spec.command.join(" ")} in ${spec.image} on the ${spec.endpoint} endpoint (machine ${name})`);
+  const runArgs = [
+    "machine", "run", spec.image,
+    "--app", ctx.app,
+    "--name", name,
+    "--region", spec.region,
+    "--restart", "no",
+    "--vm-memory", String(spec.memoryMb),
+    "--env", `POSTGRES_STATEMENT_TIMEOUT=${spec.statementTimeout}`,
+    "--metadata", "chatwoot_role=migration",
+    "--", "/bin/sh", "-c", MIGRATION_SHELL, "migrate", ...spec.command,
+  ];
+  const run = await ctx.fly.run(runArgs);
+  const machine = await findMachine(ctx, (m) => m.name === name);
+  if (run.code !== 0 || !machine) {
+    if (machine) await destroy(ctx, machine.id);
+    throw run.code !== 0 ? ctx.fly.failure(runArgs, run) : new StepError(`migration machine ${name} was started but is not listed`);
+  }
+  try {
+    const waitArgs = ["machine", "wait", machine.id, "--app", ctx.app, "--state", "stopped", "--wait-timeout", `${spec.timeoutSeconds}s`];
+    const waited = await ctx.fly.run(waitArgs);
+    const after = await findMachine(ctx, (m) => m.id === machine.id);
+    if (!after) throw new StepError(`migration machine ${machine.id} disappeared before it reported an exit code; web and worker keep their current image. Run pulumi up again`);
+    if (waited.code !== 0) {
+      throw new StepError(`migration did not finish within ${spec.timeoutSeconds}s (chatwoot:migration.timeoutSeconds); the machine is stopped and removed, web and worker keep their current image. ${ctx.fly.failure(waitArgs, waited).message}`);
+    }
+    const exit = exitCodeOf(after);
+    if (!exit) throw new StepError(`migration machine ${machine.id} stopped without an exit event; web and worker keep their current image`);
+    if (exit.code !== 0) {
+      throw new StepError(
+        `migration exited with code ${exit.code}${exit.oomKilled ? " (out of memory: raise chatwoot:migration.memoryMb)" : ""}; web and worker keep their current image. Logs: fly logs --app ${ctx.app} --machine ${machine.id}`,
+      );
+    }
+    const seconds = Math.round((Date.now() - started) / 1000);
+    log(`migration finished with exit code 0 in ${seconds}s`);
+    result({ image: spec.image, exitCode: 0, machine: machine.id, seconds });
+  } finally {
+    await destroy(ctx, machine.id);
+  }
+}
