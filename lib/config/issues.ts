@@ -46,7 +46,9 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], prefix: reado
     }
     const key = configKey(path);
     const input = (issue as { input?: unknown }).input;
-    const message = input === undefined && issue.code === "invalid_type" ? "required key is missing" : issue.message;
+    let message = issue.message;
+    if (input === undefined && issue.code === "invalid_type") message = "required key is missing";
+    if (issue.code === "invalid_key") message = `invalid key: ${issue.issues.map((inner) => inner.message).join("; ")}`;
     return [
       {
         key,

@@ -1,0 +1,40 @@
+/** Plain config objects for tests: the staging stack (the incident's app, fixed) and variants. */
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { validatePlain } from "../../lib/config/validate";
+import type { PlainConfig } from "../../lib/config/schema";
+import { buildPlan, type DeploymentPlan } from "../../lib/plan";
+
+export const REPO = join(__dirname, "..", "..");
+
+/** The `chatwoot:*` entries of a stack file, without the namespace. */
+export function stackFileConfig(file: string): Record<string, unknown> {
+  const doc = parse(readFileSync(join(REPO, file), "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^chatwoot:/, ""), v]));
+}
+
+export const stagingRaw = (): Record<string, unknown> => structuredClone(stackFileConfig("Pulumi.staging.yaml"));
+
+/** Deep-merges `patch` into a copy of the staging config. */
+export function stagingWith(patch: Record<string, unknown>): Record<string, unknown> {
+  const merge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(over)) {
+      out[k] = v && typeof v === "object" && !Array.isArray(v) && typeof out[k] === "object" ? merge(out[k] as Record<string, unknown>, v as Record<string, unknown>) : v;
+    }
+    return out;
+  };
+  return merge(stagingRaw(), patch);
+}
+
+export function validConfig(raw: Record<string, unknown>): PlainConfig {
+  const result = validatePlain(raw);
+  if (!result.config) throw new Error(`test config is invalid: ${JSON.stringify(result.issues, null, 2)}`);
+  return result.config;
+}
+
+export const planOf = (raw: Record<string, unknown>): DeploymentPlan => buildPlan(validConfig(raw));
+
+/** The incident: Micro project, web 1 x 5, worker 1 x 10, migration on the session pooler. */
+export const incidentRaw = () => stagingWith({ database: { migrations: "session" } });

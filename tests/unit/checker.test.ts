@@ -1,0 +1,67 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkStackText, exitCode } from "../../tools/check/checkStack";
+import { REPO } from "../support/configs";
+
+const staging = readFileSync(join(REPO, "Pulumi.staging.yaml"), "utf8");
+const incident = staging.replace("migrations: direct", "migrations: session");
+
+function cli(args: string[]): { status: number; stdout: string } {
+  try {
+    return { status: 0, stdout: execFileSync("node", ["-r", "ts-node/register/transpile-only", "tools/check/cli.ts", ...args], { cwd: REPO, encoding: "utf8" }) };
+  } catch (error) {
+    const e = error as { status: number; stdout: string };
+    return { status: e.status, stdout: e.stdout };
+  }
+}
+
+describe("config checker", () => {
+  it("passes the shipped staging stack with advisories and notes for unset secrets", () => {
+    const result = checkStackText(staging);
+    expect(exitCode(result)).toBe(0);
+    expect(result.unsetSecrets.map((i) => i.key)).toEqual(["chatwoot:redisUrl", "chatwoot:databasePassword"]);
+    expect(result.verdicts.every((v) => v.enforcement === "advisory")).toBe(true);
+  });
+
+  it("rejects the incident configuration with the policy's message", () => {
+    const result = checkStackText(incident);
+    expect(exitCode(result)).toBe(1);
+    expect(result.verdicts.find((v) => v.rule === "session-pool-capacity")?.message).toContain("peaks at 16 clients but pool_size is 15");
+  });
+
+  it("rejects a broken config naming the key, and a plaintext secret without printing it", () => {
+    const broken = staging.replace("memoryMb: 2048", "memoryMb: 1000") + "  chatwoot:redisUrl: redis://:plaintextpw@redis:6379\n";
+    const result = checkStackText(broken);
+    expect(exitCode(result)).toBe(1);
+    const keys = result.issues.map((i) => i.key);
+    expect(keys).toContain("chatwoot:processes.web.memoryMb");
+    expect(keys).toContain("chatwoot:redisUrl");
+    expect(JSON.stringify(result)).not.toContain("plaintextpw");
+  });
+
+  it("accepts encrypted secrets as set", () => {
+    const withSecrets = staging + "  chatwoot:redisUrl:\n    secure: v1:abc\n  chatwoot:databasePassword:\n    secure: v1:def\n";
+    expect(checkStackText(withSecrets).unsetSecrets).toEqual([]);
+  });
+
+  it("reports invalid YAML and a file without config", () => {
+    expect(checkStackText("config: [").issues[0].message).toContain("not valid YAML");
+    expect(checkStackText("name: x").issues[0].message).toContain("no `config:` map");
+  });
+
+  it("CLI: human output and exit codes, --json for machines", () => {
+    const dir = mkdtempSync(join(tmpdir(), "check-"));
+    writeFileSync(join(dir, "Pulumi.incident.yaml"), incident);
+    const ok = cli(["Pulumi.staging.yaml"]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain("Pulumi.staging.yaml: OK");
+    const bad = cli(["--json", join(dir, "Pulumi.incident.yaml")]);
+    expect(bad.status).toBe(1);
+    const [report] = JSON.parse(bad.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.verdicts.map((v: { rule: string }) => v.rule)).toContain("session-pool-capacity");
+    expect(report.budget[0]).toMatchObject({ kind: "session", peak: 16, limit: 15 });
+  });
+});

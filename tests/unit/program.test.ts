@@ -1,0 +1,239 @@
+/**
+ * The Pulumi program under pulumi.runtime.setMocks: the resources and inputs each component
+ * registers, their order, and where secrets flow.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { stackFileConfig } from "../support/configs";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+interface Transformed {
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+  opts: pulumi.CustomResourceOptions;
+}
+
+const SECRETS = {
+  databasePassword: "db-pa$$ 'word\" #1",
+  redisUrl: "rediss://default:redis-secret-77@redis.internal:6379",
+  flyApiToken: "FlyV1 fm2_test-token-abcdefghijklmnop",
+};
+
+const registered: Registered[] = [];
+const transformed: Transformed[] = [];
+
+const STDOUT: Record<string, string> = {
+  "chatwoot-app-ensure": '{"name":"hotdash-chatwoot","org":"hotdash","adopted":false}',
+  "chatwoot-secrets-import": '{"keys":["DATABASE_URL"],"revision":"rev-1"}',
+  "chatwoot-migration-run": '{"image":"chatwoot/chatwoot:v4.14.0","exitCode":0,"machine":"m1","seconds":3}',
+};
+
+function configFor(overrides: Record<string, unknown> = {}): Record<string, string> {
+  const plain = { ...stackFileConfig("Pulumi.staging.yaml"), ...overrides };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(plain)) config[`chatwoot:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(SECRETS)) config[`chatwoot:${key}`] = value;
+  return config;
+}
+
+async function runProgram(config: Record<string, string>, secretKeys = Object.keys(SECRETS).map((k) => `chatwoot:${k}`)) {
+  registered.length = 0;
+  transformed.length = 0;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (args.type !== "pulumi:pulumi:Stack") registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "command:local:Command") state.stdout = STDOUT[args.name] ?? "{}";
+        if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "chatwoot-fly",
+    "staging",
+    true,
+  );
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  let outputs: Record<string, pulumi.Output<unknown>> = {};
+  // As the language host does: a root Stack resource, then the program inside it.
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      transformed.push({ type: args.type, name: args.name, props: args.props, opts: args.opts as pulumi.CustomResourceOptions });
+      return undefined;
+    });
+    await jest.isolateModulesAsync(async () => {
+      outputs = await import("../../index");
+    });
+    return outputs;
+  });
+  return outputs;
+}
+
+const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const command = (name: string) => {
+  const found = transformed.find((t) => t.type === "command:local:Command" && t.name === name);
+  if (!found) throw new Error(`no Command ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
+  return found;
+};
+const dependsOnNames = (t: Transformed) => ([] as pulumi.Resource[]).concat((t.opts.dependsOn as pulumi.Resource[]) ?? []).map((r) => (r as unknown as { __name: string }).__name);
+
+describe("the program on the staging stack", () => {
+  let outputs: Record<string, pulumi.Output<unknown>>;
+  beforeAll(async () => {
+    outputs = await runProgram(configFor());
+    await value(outputs.lastMigration);
+    await new Promise((r) => setTimeout(r, 50));
+  });
+
+  it("registers one component per concern and a Command per step, children named after their parent", () => {
+    expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [
+        "chatwoot:database:Database chatwoot-db",
+        "chatwoot:fly:App chatwoot-app",
+        "chatwoot:fly:MachineCounts chatwoot-counts",
+        "chatwoot:fly:Migration chatwoot-migration",
+        "chatwoot:fly:Rollout chatwoot-rollout",
+        "chatwoot:fly:Secrets chatwoot-secrets",
+        "chatwoot:index:Deployment chatwoot",
+        "command:local:Command chatwoot-app-ensure",
+        "command:local:Command chatwoot-counts-scale",
+        "command:local:Command chatwoot-migration-run",
+        "command:local:Command chatwoot-rollout-deploy",
+        "command:local:Command chatwoot-secrets-import",
+        "random:index/randomPassword:RandomPassword chatwoot-secret-key-base",
+      ].sort(),
+    );
+  });
+
+  it("orders the steps: secrets before the migration, the migration before the rollout, the rollout before counts", () => {
+    expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-migration")!)).toEqual(["chatwoot-secrets"]);
+    expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-rollout")!)).toEqual(["chatwoot-migration"]);
+    expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-counts")!)).toEqual(["chatwoot-rollout"]);
+  });
+
+  it("runs fixed step command lines; every input travels in the environment", () => {
+    for (const t of transformed.filter((x) => x.type === "command:local:Command")) {
+      expect(t.props.create).toMatch(/^node -r ts-node\/register\/transpile-only steps\/main\.ts [a-z-]+$/);
+    }
+    expect(command("chatwoot-app-ensure").props.delete).toContain("destroy-app");
+    expect(command("chatwoot-secrets-import").props.delete).toContain("unset-secrets");
+  });
+
+  it("marks secrets secret wherever they flow, including stdout of the secrets step", async () => {
+    const secretsStep = command("chatwoot-secrets-import");
+    const env = secretsStep.props.environment as Record<string, pulumi.Input<string>>;
+    expect(await pulumi.isSecret(pulumi.output(env.CHATWOOT_SECRETS))).toBe(true);
+    expect(await pulumi.isSecret(pulumi.output(env.FLY_API_TOKEN))).toBe(true);
+    expect(secretsStep.opts.additionalSecretOutputs).toEqual(["stdout", "stderr"]);
+    expect(secretsStep.props.logging).toBe("none");
+    const values = JSON.parse(await value(pulumi.output(env.CHATWOOT_SECRETS))) as Record<string, string>;
+    expect(Object.keys(values).sort()).toEqual(
+      ["DATABASE_URL", "FRONTEND_URL", "MIGRATION_DATABASE_URL", "POSTGRES_DATABASE", "POSTGRES_HOST", "POSTGRES_PASSWORD", "POSTGRES_PORT", "POSTGRES_USERNAME", "REDIS_URL", "SECRET_KEY_BASE"].sort(),
+    );
+    expect(values.POSTGRES_PASSWORD).toBe(SECRETS.databasePassword);
+    expect(values.DATABASE_URL).toBe(`postgres://postgres.hotdashstagingref0:${encodeURIComponent(SECRETS.databasePassword)}@aws-0-us-east-1.pooler.supabase.com:5432/postgres?sslmode=require`);
+    expect(values.MIGRATION_DATABASE_URL).toContain("@db.hotdashstagingref0.supabase.co:5432/postgres");
+    expect(values.SECRET_KEY_BASE).toMatch(/^[A-Za-z0-9]{128}$/);
+  });
+
+  it("puts no secret value in a command line, trigger, plain env or the fly.toml", () => {
+    const plainParts = transformed
+      .filter((t) => t.type === "command:local:Command")
+      .map((t) => {
+        const env = { ...(t.props.environment as Record<string, unknown>) };
+        delete env.CHATWOOT_SECRETS;
+        delete env.FLY_API_TOKEN;
+        return JSON.stringify([t.props.create, t.props.update, t.props.delete, t.props.triggers, env]);
+      })
+      .join("\n");
+    for (const secret of [...Object.values(SECRETS), encodeURIComponent(SECRETS.databasePassword), "G".repeat(128)]) expect(plainParts).not.toContain(secret);
+    expect(plainParts).toContain("[processes]");
+  });
+
+  it("re-runs the migration only on image, command or endpoint changes (triggers)", () => {
+    expect(command("chatwoot-migration-run").props.triggers).toEqual([
+      "chatwoot/chatwoot:v4.14.0",
+      '["bundle","exec","rails","db:chatwoot_prepare"]',
+      "postgres@db.hotdashstagingref0.supabase.co:5432/postgres",
+    ]);
+    const spec = JSON.parse((command("chatwoot-migration-run").props.environment as Record<string, string>).CHATWOOT_MIGRATION);
+    expect(spec).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", memoryMb: 1024, timeoutSeconds: 900, statementTimeout: "600s", region: "iad", endpoint: "direct db.hotdashstagingref0.supabase.co:5432" });
+  });
+
+  it("deploys the generated fly.toml with the staging memory and redeploys on a secrets revision", async () => {
+    const env = command("chatwoot-rollout-deploy").props.environment as Record<string, pulumi.Input<string>>;
+    expect(env.CHATWOOT_FLY_TOML).toContain('memory = "2048mb"');
+    expect(env.CHATWOOT_STRATEGY).toBe("rolling");
+    expect(await value(pulumi.output(env.CHATWOOT_ROLLOUT_INPUTS))).toBe("rev-1");
+    expect((command("chatwoot-counts-scale").props.environment as Record<string, string>).CHATWOOT_COUNTS).toBe('{"web":1,"worker":1}');
+  });
+
+  it("exports the URL, the budget per pool and the last migration", async () => {
+    expect(await value(outputs.url as pulumi.Output<string>)).toBe("https://hotdash-chatwoot.fly.dev");
+    expect(await value(outputs.connectionBudget as pulumi.Output<unknown[]>)).toEqual([
+      { pool: "session aws-0-us-east-1.pooler.supabase.com:5432 user=postgres.hotdashstagingref0 db=postgres", mode: "session", peak: 15, limit: 15, steady: 15 },
+      { pool: "direct db.hotdashstagingref0.supabase.co:5432", mode: "direct", peak: 16, limit: 57, steady: 15 },
+    ]);
+    expect(await value(outputs.lastMigration as pulumi.Output<{ exitCode: number }>)).toMatchObject({ exitCode: 0 });
+  });
+});
+
+describe("config errors stop the program before any resource", () => {
+  // index.ts calls loadStackConfig() before it constructs anything, so its error is the program's.
+  async function loadWith(config: Record<string, string>, secretKeys = Object.keys(SECRETS).map((k) => `chatwoot:${k}`)): Promise<Error | undefined> {
+    registered.length = 0;
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    const { loadStackConfig } = await import("../../config");
+    try {
+      loadStackConfig();
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  it("a bad value, naming the key", async () => {
+    const error = await loadWith(configFor({ image: "chatwoot/chatwoot:v4; rm -rf /" }));
+    expect(error?.message).toMatch(/chatwoot:image: expected an image reference/);
+    expect(registered).toEqual([]);
+  });
+
+  it("a credential stored in plaintext, without printing it", async () => {
+    const error = await loadWith(configFor(), ["chatwoot:databasePassword", "chatwoot:flyApiToken"]);
+    expect(error?.message).toContain("chatwoot:redisUrl: is stored in plaintext");
+    expect(error?.message).not.toContain("redis-secret-77");
+  });
+
+  it("a whole DSN that points elsewhere than the plain fields", async () => {
+    const config = { ...configFor(), "chatwoot:databaseUrl": "postgres://postgres.hotdashstagingref0:pw-9@aws-0-us-east-1.pooler.supabase.com:6543/postgres" };
+    const error = await loadWith(config, [...Object.keys(SECRETS), "databaseUrl"].map((k) => `chatwoot:${k}`));
+    expect(error?.message).toContain("chatwoot:databaseUrl: its port (6543) differs");
+    expect(error?.message).not.toContain("pw-9");
+  });
+});
+
+describe("database admin", () => {
+  it("creates the app role with the budget's connection limit and Chatwoot's extensions", async () => {
+    const overrides = {
+      database: {
+        ...(stackFileConfig("Pulumi.staging.yaml").database as Record<string, unknown>),
+        endpoints: {
+          direct: { host: "db.hotdashstagingref0.supabase.co", port: 5432, user: "chatwoot_app" },
+          session: { host: "aws-0-us-east-1.pooler.supabase.com", port: 5432, user: "chatwoot_app.hotdashstagingref0" },
+        },
+        admin: { enabled: true },
+      },
+    };
+    const config = { ...configFor(overrides), "chatwoot:adminPassword": "admin-secret-1" };
+    await runProgram(config, [...Object.keys(SECRETS), "adminPassword"].map((k) => `chatwoot:${k}`));
+    await new Promise((r) => setTimeout(r, 50));
+    const role = registered.find((r) => r.type === "postgresql:index/role:Role");
+    expect(role?.inputs).toMatchObject({ name: "chatwoot_app", login: true, connectionLimit: 17 });
+    expect(registered.filter((r) => r.type === "postgresql:index/extension:Extension").map((r) => r.inputs.name).sort()).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"]);
+  });
+});
