@@ -27,7 +27,8 @@ export interface StackConfig {
 function isConfigSecret(key: string): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
-  if (typeof runtimeConfig.isConfigSecret !== "function") throw new Error("this @pulumi/pulumi version does not expose isConfigSecret; pin the version in package.json");
+  if (typeof runtimeConfig.isConfigSecret !== "function")
+    throw new Error("this @pulumi/pulumi version does not expose isConfigSecret; pin the version in package.json");
   return runtimeConfig.isConfigSecret(key);
 }
 
@@ -59,7 +60,8 @@ export function loadStackConfig(): StackConfig {
 function wrapSecrets(values: SecretValues): StackConfig["secrets"] {
   const wrap = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
   // A whole DSN, when given, supplies the password (its other parts were cross-checked above).
-  const password = values.databasePassword ?? (values.databaseUrl ? parsePostgresUrl(values.databaseUrl, "chatwoot:databaseUrl").password : undefined);
+  const password =
+    values.databasePassword ?? (values.databaseUrl ? parsePostgresUrl(values.databaseUrl, "chatwoot:databaseUrl").password : undefined);
   return {
     databasePassword: pulumi.secret(password ?? ""),
     redisUrl: pulumi.secret(values.redisUrl),

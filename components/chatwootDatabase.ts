@@ -94,7 +94,8 @@ export class ChatwootDatabase extends pulumi.ComponentResource {
       { parent: this, provider },
     );
     const extensions = CHATWOOT_EXTENSIONS.map(
-      (extension) => new postgresql.Extension(`${name}-ext-${extension}`, { name: extension, database: direct.database }, { parent: this, provider }),
+      (extension) =>
+        new postgresql.Extension(`${name}-ext-${extension}`, { name: extension, database: direct.database }, { parent: this, provider }),
     );
     return [role, grant, ...extensions];
   }

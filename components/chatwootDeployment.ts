@@ -56,7 +56,11 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
     const { plan } = args;
     const baseFly = { flyctl: args.flyctl, apiToken: args.secrets.flyApiToken };
 
-    const app = new FlyApp(`${name}-app`, { fly: { ...baseFly, app: plan.app.name }, org: plan.app.org, destroyOnDelete: plan.app.destroyOnDelete }, { parent: this });
+    const app = new FlyApp(
+      `${name}-app`,
+      { fly: { ...baseFly, app: plan.app.name }, org: plan.app.org, destroyOnDelete: plan.app.destroyOnDelete },
+      { parent: this },
+    );
     const fly: FlyConnection = { ...baseFly, app: app.name };
 
     const database = new ChatwootDatabase(
@@ -71,7 +75,8 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
     );
 
     const secretKeyBase =
-      args.secrets.secretKeyBase ?? new random.RandomPassword(`${name}-secret-key-base`, { length: 128, special: false }, { parent: this }).result;
+      args.secrets.secretKeyBase ??
+      new random.RandomPassword(`${name}-secret-key-base`, { length: 128, special: false }, { parent: this }).result;
 
     const secrets = new FlySecrets(
       `${name}-secrets`,
@@ -120,7 +125,13 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
     this.image = rollout.image;
     this.budget = pulumi.output(plan.budget);
     this.lastMigration = migration.last;
-    this.registerOutputs({ appName: this.appName, url: this.url, image: this.image, budget: this.budget, lastMigration: this.lastMigration });
+    this.registerOutputs({
+      appName: this.appName,
+      url: this.url,
+      image: this.image,
+      budget: this.budget,
+      lastMigration: this.lastMigration,
+    });
   }
 
   private adminArgs(plan: DeploymentPlan, password: pulumi.Input<string> | undefined) {

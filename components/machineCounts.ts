@@ -16,7 +16,11 @@ export class MachineCounts extends pulumi.ComponentResource {
 
   constructor(name: string, args: MachineCountsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("chatwoot:fly:MachineCounts", name, {}, opts);
-    const scale = flyStep(`${name}-scale`, { fly: args.fly, create: "scale", environment: { [ENV.counts]: JSON.stringify(args.counts) } }, { parent: this });
+    const scale = flyStep(
+      `${name}-scale`,
+      { fly: args.fly, create: "scale", environment: { [ENV.counts]: JSON.stringify(args.counts) } },
+      { parent: this },
+    );
     this.counts = scale.stdout.apply(() => args.counts);
     this.registerOutputs({ counts: this.counts });
   }

@@ -57,7 +57,11 @@ export class MigrationMachine extends pulumi.ComponentResource {
         create: "migrate",
         environment: { [ENV.migration]: JSON.stringify(spec) },
         // The endpoint's identity (not its password) and the image decide whether to migrate again.
-        triggers: [args.image, JSON.stringify(args.command), `${args.endpoint.user}@${args.endpoint.host}:${args.endpoint.port}/${args.endpoint.database}`],
+        triggers: [
+          args.image,
+          JSON.stringify(args.command),
+          `${args.endpoint.user}@${args.endpoint.host}:${args.endpoint.port}/${args.endpoint.database}`,
+        ],
       },
       { parent: this },
     );

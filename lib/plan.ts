@@ -75,9 +75,7 @@ export function endpointLimits(config: PlainConfig): Record<EndpointKind, { limi
 
 function roleConnectionLimit(budget: PoolBudget[], consoleReserve: number, poolSize: number): number {
   const direct = budget.find((p) => p.kind === "direct");
-  const serverSide = direct
-    ? direct.peak
-    : budget.reduce((n, pool) => n + Math.min(pool.peak, poolSize), 0);
+  const serverSide = direct ? direct.peak : budget.reduce((n, pool) => n + Math.min(pool.peak, poolSize), 0);
   return serverSide + consoleReserve;
 }
 

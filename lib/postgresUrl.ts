@@ -44,8 +44,7 @@ export function parsePostgresUrl(text: string, field: string): PostgresUrlParts 
 
 /** Formats a URL; user, password and database are percent-encoded so any character survives. */
 export function formatPostgresUrl(parts: PostgresUrlParts): string {
-  const auth =
-    encodeURIComponent(parts.user) + (parts.password === undefined ? "" : `:${encodeURIComponent(parts.password)}`);
+  const auth = encodeURIComponent(parts.user) + (parts.password === undefined ? "" : `:${encodeURIComponent(parts.password)}`);
   const query = new URLSearchParams(Object.entries(parts.params).sort(([a], [b]) => a.localeCompare(b))).toString();
   return `postgres://${auth}@${parts.host}:${parts.port}/${encodeURIComponent(parts.database)}${query ? `?${query}` : ""}`;
 }

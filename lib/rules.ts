@@ -3,7 +3,7 @@
  * them and the config checker (tools/check) runs them, so both give the same verdicts and messages.
  * No Pulumi import.
  */
-import type { PoolBudget } from "./budget";
+import { surgeMachines, type PoolBudget } from "./budget";
 import { SERVED_CHECK_PATHS } from "./chatwoot";
 import { TRANSACTION_POOLER_FLAGS } from "./endpoints";
 import { findCredentials } from "./credentials";
@@ -27,20 +27,41 @@ export const MEMORY_FLOOR_MB = 1024;
 function describePool(pool: PoolBudget): string {
   const parts = pool.contributions
     .filter((c) => c.role !== "migration" || pool.hasMigration)
-    .map((c) => (c.role === "migration" ? `migration ${c.perMachine}` : c.role === "pooler-backends" ? `pooler backends ${c.steady}` : `${c.role} ${c.machines}x${c.perMachine}`));
+    .map((c) =>
+      c.role === "migration"
+        ? `migration ${c.perMachine}`
+        : c.role === "pooler-backends"
+          ? `pooler backends ${c.perMachine}`
+          : `${c.role} ${c.machines}x${c.perMachine}`,
+    );
   return `${pool.key} (${parts.join(" + ")})`;
 }
 
 const limited = (plan: DeploymentPlan, kind: PoolBudget["kind"]) =>
   plan.budget.filter((p): p is PoolBudget & { limit: number } => p.kind === kind && p.limit !== undefined);
 
+/**
+ * The change that brings a session pool under its limit: the migration off the pool when the migration
+ * phase overflows, and fewer clients at the rollout peak when that overflows too (a cut of Sidekiq
+ * threads counts once per worker machine, surge machines included).
+ */
 function capacityFix(plan: DeploymentPlan, pool: PoolBudget & { limit: number }): string {
-  const over = pool.peak - pool.limit;
+  const fixes: string[] = [];
   if (pool.hasMigration && pool.servesApp && pool.migrationPhase > pool.limit) {
-    return `run migrations on the direct endpoint (pulumi config set --path chatwoot:database.migrations direct)`;
+    fixes.push(`run migrations on the direct endpoint (pulumi config set --path chatwoot:database.migrations direct)`);
   }
-  const threads = plan.groups.worker.connectionsPerMachine;
-  return `lower the clients by ${over}: e.g. rails.sidekiqConcurrency to ${Math.max(1, threads - over)}, fewer machines, or raise the pool size (database.limits.poolSize / a larger compute size)`;
+  const over = (pool.servesApp ? pool.rolloutPhase : 0) - pool.limit;
+  if (over > 0) {
+    const worker = plan.groups.worker;
+    const workersAtPeak = worker.count + surgeMachines(plan.strategy, worker.count);
+    const sidekiq = workersAtPeak > 0 ? worker.connectionsPerMachine - Math.ceil(over / workersAtPeak) : 0;
+    fixes.push(
+      `lower web and worker by ${over} clients at the rollout peak: ${sidekiq >= 1 ? `e.g. rails.sidekiqConcurrency to ${sidekiq}, ` : ""}fewer threads or machines, a strategy without surge (deploy.strategy rolling), or raise the pool size (database.limits.poolSize / a larger compute size)`,
+    );
+  }
+  return fixes.length
+    ? fixes.join("; then ")
+    : `lower the clients by ${pool.peak - pool.limit} or raise the pool size (database.limits.poolSize / a larger compute size)`;
 }
 
 export const sessionPoolCapacity: PlanRule = {
@@ -65,7 +86,7 @@ export const migrationsOffSharedSessionPool: PlanRule = {
       .filter((pool) => pool.hasMigration && pool.servesApp && pool.migrationPhase > pool.limit)
       .map(
         (pool) =>
-          `the migration runs on the app's session pool ${pool.key}: web and worker hold ${pool.steady} of its ${pool.limit} clients, so the migration is client ${pool.steady + 1} and fails with MaxClientsInSessionMode. Fix: pulumi config set --path chatwoot:database.migrations direct`,
+          `the migration runs on the app's session pool ${pool.key}: web and worker hold ${pool.steady} of its ${pool.limit} clients and the migration needs ${pool.migrationPhase - pool.steady} more, so client ${pool.limit + 1} is refused with MaxClientsInSessionMode. Fix: pulumi config set --path chatwoot:database.migrations direct`,
       ),
 };
 
@@ -139,7 +160,9 @@ export const poolHeadroom: PlanRule = {
           );
         }
         if (share > plan.headroomPercent) {
-          notes.push(`pool ${describePool(pool)} peaks at ${pool.peak} of ${pool.limit} (${share}%, above ${plan.headroomPercent}%). Fix: lower threads or machine counts, or raise the pool size`);
+          notes.push(
+            `pool ${describePool(pool)} peaks at ${pool.peak} of ${pool.limit} (${share}%, above ${plan.headroomPercent}%). Fix: lower threads or machine counts, or raise the pool size`,
+          );
         }
         return notes;
       }),
@@ -174,7 +197,11 @@ export const planCredentials: PlanRule = {
   name: "no-credentials-in-plain-inputs",
   description: "No DSN or Redis URL with a password, SECRET_KEY_BASE or Fly token in fly.toml [env] or other plain inputs.",
   enforcement: "mandatory",
-  check: (plan) => findCredentials(plan.flyToml).map((what) => `the generated fly.toml contains ${what}; [env] is plain text on Fly and in the state. Fix: move it to a secret key (docs/config.md)`),
+  check: (plan) =>
+    findCredentials(plan.flyToml).map(
+      (what) =>
+        `the generated fly.toml contains ${what}; [env] is plain text on Fly and in the state. Fix: move it to a secret key (docs/config.md)`,
+    ),
 };
 
 export const PLAN_RULES: readonly PlanRule[] = [

@@ -17,7 +17,8 @@ function encodeOne(name: string, value: string): string {
   if (!value.includes("\n")) {
     const wrapped = `"${value}"`;
     // A wrapped value that starts with """ would open a multi-line block instead.
-    if (wrapped.startsWith('"""')) throw new UnencodableSecretError(`secret ${name}: a value starting with "" or equal to " cannot pass through fly secrets import`);
+    if (wrapped.startsWith('"""'))
+      throw new UnencodableSecretError(`secret ${name}: a value starting with "" or equal to " cannot pass through fly secrets import`);
     return `${name}=${wrapped}`;
   }
   // The parser never checks the first line for the end marker; every later line but the last must not end in """.

@@ -6,19 +6,7 @@
  * pool size (per pool, Supavisor `default_pool_size`) / pooler max clients (`max_client_conn`) /
  * direct `max_connections`.
  */
-export const SUPABASE_COMPUTE_SIZES = [
-  "nano",
-  "micro",
-  "small",
-  "medium",
-  "large",
-  "xl",
-  "2xl",
-  "4xl",
-  "8xl",
-  "12xl",
-  "16xl",
-] as const;
+export const SUPABASE_COMPUTE_SIZES = ["nano", "micro", "small", "medium", "large", "xl", "2xl", "4xl", "8xl", "12xl", "16xl"] as const;
 
 export type SupabaseComputeSize = (typeof SUPABASE_COMPUTE_SIZES)[number];
 

@@ -36,7 +36,9 @@ export const noCredentialsInPlainInputs: ResourceValidationPolicy = {
     if (args.type !== COMMAND_TYPE) return;
     for (const [input, text] of Object.entries(plainCommandInputs(args.props))) {
       for (const what of findCredentials(text)) {
-        reportViolation(`${args.name}: input ${input} contains ${what}; it would be stored in plaintext and may reach argv or logs. Fix: pass it through a secret environment variable (${SECRET_ENV_VARS.join(", ")})`);
+        reportViolation(
+          `${args.name}: input ${input} contains ${what}; it would be stored in plaintext and may reach argv or logs. Fix: pass it through a secret environment variable (${SECRET_ENV_VARS.join(", ")})`,
+        );
       }
     }
   },

@@ -20,7 +20,9 @@ export async function ensureApp(): Promise<void> {
   const args = ["apps", "create", app, "--org", org, "--json"];
   const created = await fly.run(args);
   if (created.code !== 0 && /Name has already been taken/i.test(created.stderr + created.stdout)) {
-    throw new StepError(`Fly app name "${app}" belongs to another organization (it is not in "${org}"). Fix: choose another chatwoot:app.name, or set chatwoot:app.org to the org that owns it`);
+    throw new StepError(
+      `Fly app name "${app}" belongs to another organization (it is not in "${org}"). Fix: choose another chatwoot:app.name, or set chatwoot:app.org to the org that owns it`,
+    );
   }
   if (created.code !== 0) throw fly.failure(args, created);
   log(`created Fly app ${app} in org ${org}`);

@@ -33,7 +33,13 @@ export function flyctl(executable: string, secrets: readonly string[]): Flyctl {
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("error", (error: NodeJS.ErrnoException) =>
-        reject(new StepError(error.code === "ENOENT" ? `flyctl executable "${executable}" not found: install flyctl or set chatwoot:flyctl` : `cannot run ${executable}: ${error.message}`)),
+        reject(
+          new StepError(
+            error.code === "ENOENT"
+              ? `flyctl executable "${executable}" not found: install flyctl or set chatwoot:flyctl`
+              : `cannot run ${executable}: ${error.message}`,
+          ),
+        ),
       );
       child.on("close", (code) => resolve({ stdout, stderr, code: code ?? 1 }));
       child.stdin.on("error", () => undefined);

@@ -63,15 +63,29 @@ export async function migrate(): Promise<void> {
   const started = Date.now();
   log(`running ${spec.command.join(" ")} in ${spec.image} on the ${spec.endpoint} endpoint (machine ${name})`);
   const runArgs = [
-    "machine", "run", spec.image,
-    "--app", ctx.app,
-    "--name", name,
-    "--region", spec.region,
-    "--restart", "no",
-    "--vm-memory", String(spec.memoryMb),
-    "--env", `POSTGRES_STATEMENT_TIMEOUT=${spec.statementTimeout}`,
-    "--metadata", "chatwoot_role=migration",
-    "--", "/bin/sh", "-c", MIGRATION_SHELL, "migrate", ...spec.command,
+    "machine",
+    "run",
+    spec.image,
+    "--app",
+    ctx.app,
+    "--name",
+    name,
+    "--region",
+    spec.region,
+    "--restart",
+    "no",
+    "--vm-memory",
+    String(spec.memoryMb),
+    "--env",
+    `POSTGRES_STATEMENT_TIMEOUT=${spec.statementTimeout}`,
+    "--metadata",
+    "chatwoot_role=migration",
+    "--",
+    "/bin/sh",
+    "-c",
+    MIGRATION_SHELL,
+    "migrate",
+    ...spec.command,
   ];
   const run = await ctx.fly.run(runArgs);
   const machine = await findMachine(ctx, (m) => m.name === name);
@@ -83,12 +97,18 @@ export async function migrate(): Promise<void> {
     const waitArgs = ["machine", "wait", machine.id, "--app", ctx.app, "--state", "stopped", "--wait-timeout", `${spec.timeoutSeconds}s`];
     const waited = await ctx.fly.run(waitArgs);
     const after = await findMachine(ctx, (m) => m.id === machine.id);
-    if (!after) throw new StepError(`migration machine ${machine.id} disappeared before it reported an exit code; web and worker keep their current image. Run pulumi up again`);
+    if (!after)
+      throw new StepError(
+        `migration machine ${machine.id} disappeared before it reported an exit code; web and worker keep their current image. Run pulumi up again`,
+      );
     if (waited.code !== 0) {
-      throw new StepError(`migration did not finish within ${spec.timeoutSeconds}s (chatwoot:migration.timeoutSeconds); the machine is stopped and removed, web and worker keep their current image. ${ctx.fly.failure(waitArgs, waited).message}`);
+      throw new StepError(
+        `migration did not finish within ${spec.timeoutSeconds}s (chatwoot:migration.timeoutSeconds); the machine is stopped and removed, web and worker keep their current image. ${ctx.fly.failure(waitArgs, waited).message}`,
+      );
     }
     const exit = exitCodeOf(after);
-    if (!exit) throw new StepError(`migration machine ${machine.id} stopped without an exit event; web and worker keep their current image`);
+    if (!exit)
+      throw new StepError(`migration machine ${machine.id} stopped without an exit event; web and worker keep their current image`);
     if (exit.code !== 0) {
       throw new StepError(
         `migration exited with code ${exit.code}${exit.oomKilled ? " (out of memory: raise chatwoot:migration.memoryMb)" : ""}; web and worker keep their current image. Logs: fly logs --app ${ctx.app} --machine ${machine.id}`,

@@ -11,11 +11,9 @@ import { SUPABASE_COMPUTE_SIZES } from "../supabaseLimits";
 // ---- scalar rules ---------------------------------------------------------------------------------
 
 /** Fly app names: lowercase letters, digits and dashes (superfly/flyctl app name validation). */
-const appName = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
-    message: "expected lowercase letters, digits and dashes (1-63 chars, no leading or trailing dash)",
-  });
+const appName = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
+  message: "expected lowercase letters, digits and dashes (1-63 chars, no leading or trailing dash)",
+});
 
 /** An OCI image reference: [registry[:port]/]repo[/repo...][:tag][@sha256:digest]. */
 const imageRef = z
@@ -69,9 +67,27 @@ export const appSchema = z
 /** Defaults from Chatwoot's config/database.yml, config/puma.rb and config/sidekiq.yml. */
 export const railsSchema = z
   .strictObject({
-    railsMaxThreads: z.number().int().min(1).max(64).default(5).describe("RAILS_MAX_THREADS: Puma threads and the DB pool of web (Chatwoot default 5)."),
-    webConcurrency: z.number().int().min(0).max(32).default(0).describe("WEB_CONCURRENCY: Puma worker processes (0 = single process, Chatwoot default)."),
-    sidekiqConcurrency: z.number().int().min(1).max(100).default(10).describe("SIDEKIQ_CONCURRENCY: Sidekiq threads and the DB pool of worker (Chatwoot default 10)."),
+    railsMaxThreads: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(5)
+      .describe("RAILS_MAX_THREADS: Puma threads and the DB pool of web (Chatwoot default 5)."),
+    webConcurrency: z
+      .number()
+      .int()
+      .min(0)
+      .max(32)
+      .default(0)
+      .describe("WEB_CONCURRENCY: Puma worker processes (0 = single process, Chatwoot default)."),
+    sidekiqConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe("SIDEKIQ_CONCURRENCY: Sidekiq threads and the DB pool of worker (Chatwoot default 10)."),
     version: z
       .enum(["7.1+", "6.0-7.0"])
       .default("7.1+")
@@ -104,7 +120,10 @@ const processGroupSchema = z.strictObject({
     .multipleOf(256, { message: "expected a multiple of 256 MB (Fly machine memory steps)" })
     .default(2048)
     .describe("Memory per machine, in MB (fly.toml [[vm]] memory)."),
-  cpus: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)]).default(1).describe("CPUs per machine."),
+  cpus: z
+    .union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)])
+    .default(1)
+    .describe("CPUs per machine."),
   cpuKind: z.enum(["shared", "performance"]).default("shared").describe("Fly CPU kind."),
 });
 
@@ -145,13 +164,23 @@ const endpointSchema = z.strictObject({
 
 export const databaseSchema = z
   .strictObject({
-    provider: z.enum(["supabase", "postgres"]).default("supabase").describe("supabase checks Supabase host patterns; postgres is any PostgreSQL."),
-    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/).default("postgres").describe("Database name."),
+    provider: z
+      .enum(["supabase", "postgres"])
+      .default("supabase")
+      .describe("supabase checks Supabase host patterns; postgres is any PostgreSQL."),
+    name: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/)
+      .default("postgres")
+      .describe("Database name."),
     sslmode: z
       .enum(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"])
       .default("require")
       .describe("libpq sslmode; remote hosts need require or stricter."),
-    computeSize: z.enum(SUPABASE_COMPUTE_SIZES).optional().describe("Supabase compute size; sets the pool limits (required for provider supabase)."),
+    computeSize: z
+      .enum(SUPABASE_COMPUTE_SIZES)
+      .optional()
+      .describe("Supabase compute size; sets the pool limits (required for provider supabase)."),
     endpoints: z
       .strictObject({
         direct: endpointSchema.optional().describe("Direct connection (db.<ref>.supabase.co:5432)."),
@@ -170,7 +199,12 @@ export const databaseSchema = z
         poolSize: z.number().int().min(1).optional().describe("Pool size per pool (session-mode client cap)."),
         maxClientConn: z.number().int().min(1).optional().describe("Transaction-mode pooler client cap."),
         maxConnections: z.number().int().min(1).optional().describe("PostgreSQL max_connections."),
-        reservedConnections: z.number().int().min(0).optional().describe("Connections of max_connections kept for the platform (default 3)."),
+        reservedConnections: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe("Connections of max_connections kept for the platform (default 3)."),
       })
       .default({})
       .describe("Overrides of the limits that computeSize implies (required for provider postgres)."),
@@ -192,7 +226,13 @@ export const migrationSchema = z
       .min(1)
       .default(["bundle", "exec", "rails", "db:chatwoot_prepare"])
       .describe("Migration command (Chatwoot Procfile release line)."),
-    memoryMb: z.number().int().min(256).multipleOf(256).default(1024).describe("Memory of the migration machine (the chart's migrate job: 1000Mi)."),
+    memoryMb: z
+      .number()
+      .int()
+      .min(256)
+      .multipleOf(256)
+      .default(1024)
+      .describe("Memory of the migration machine (the chart's migrate job: 1000Mi)."),
     timeoutSeconds: z.number().int().min(30).max(7200).default(900).describe("How long the migration may run before it is stopped."),
     statementTimeout: z
       .string()
@@ -210,7 +250,13 @@ export const migrationSchema = z
 
 export const budgetSchema = z
   .strictObject({
-    consoleReserve: z.number().int().min(0).max(100).default(1).describe("Clients kept free on the app's pool for `fly ssh console` + `rails console`."),
+    consoleReserve: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(1)
+      .describe("Clients kept free on the app's pool for `fly ssh console` + `rails console`."),
     headroomPercent: z.number().int().min(1).max(100).default(80).describe("Advisory: a pool above this share of its limit is reported."),
   })
   .default({ consoleReserve: 1, headroomPercent: 80 })
@@ -250,7 +296,10 @@ export type SecretKey = keyof typeof SECRET_KEYS;
 /** Format rules of secret values; errors about them never echo the value. */
 export const secretValuesSchema = z.strictObject({
   databasePassword: z.string().min(1).optional(),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// URL" }).optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// URL" })
+    .optional(),
   redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, { message: "expected a redis:// or rediss:// URL" }),
   secretKeyBase: z
     .string()

@@ -197,7 +197,14 @@ export function crossCheckDatabaseUrl(config: PlainConfig, databaseUrl: string):
   try {
     parts = parsePostgresUrl(databaseUrl, key);
   } catch (error) {
-    if (error instanceof PostgresUrlError) return [{ key, message: error.message.replace(`${key}: `, ""), fix: `pulumi config set --secret ${key} postgres://USER:PASSWORD@HOST:PORT/DATABASE` }];
+    if (error instanceof PostgresUrlError)
+      return [
+        {
+          key,
+          message: error.message.replace(`${key}: `, ""),
+          fix: `pulumi config set --secret ${key} postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
+        },
+      ];
     throw error;
   }
   const endpoint = config.database.endpoints[config.database.app];

@@ -21,7 +21,10 @@ export function stagingWith(patch: Record<string, unknown>): Record<string, unkn
   const merge = (base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> => {
     const out = { ...base };
     for (const [k, v] of Object.entries(over)) {
-      out[k] = v && typeof v === "object" && !Array.isArray(v) && typeof out[k] === "object" ? merge(out[k] as Record<string, unknown>, v as Record<string, unknown>) : v;
+      out[k] =
+        v && typeof v === "object" && !Array.isArray(v) && typeof out[k] === "object"
+          ? merge(out[k] as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
     }
     return out;
   };

@@ -102,17 +102,23 @@ function expectNoPoolShrinks(before: Map<string, PoolBudget>, after: Map<string,
 describe("connectionsPerMachine", () => {
   it("is monotone in RAILS_MAX_THREADS, WEB_CONCURRENCY and SIDEKIQ_CONCURRENCY", () => {
     fc.assert(
-      fc.property(railsArb, fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, max: 16 }), (rails, dt, dw, ds) => {
-        const more: RailsSettings = {
-          ...rails,
-          railsMaxThreads: rails.railsMaxThreads + dt,
-          webConcurrency: rails.webConcurrency + dw,
-          sidekiqConcurrency: rails.sidekiqConcurrency + ds,
-        };
-        for (const role of ["web", "worker", "migration"] as const) {
-          expect(connectionsPerMachine(role, more)).toBeGreaterThanOrEqual(connectionsPerMachine(role, rails));
-        }
-      }),
+      fc.property(
+        railsArb,
+        fc.integer({ min: 0, max: 16 }),
+        fc.integer({ min: 0, max: 16 }),
+        fc.integer({ min: 0, max: 16 }),
+        (rails, dt, dw, ds) => {
+          const more: RailsSettings = {
+            ...rails,
+            railsMaxThreads: rails.railsMaxThreads + dt,
+            webConcurrency: rails.webConcurrency + dw,
+            sidekiqConcurrency: rails.sidekiqConcurrency + ds,
+          };
+          for (const role of ["web", "worker", "migration"] as const) {
+            expect(connectionsPerMachine(role, more)).toBeGreaterThanOrEqual(connectionsPerMachine(role, rails));
+          }
+        },
+      ),
     );
   });
 
@@ -154,7 +160,10 @@ describe("computeBudget is monotone", () => {
   it("in the Rails line (6.0-7.0 migrations hold a second connection)", () => {
     fc.assert(
       fc.property(deploymentArb, (d) => {
-        expectNoPoolShrinks(budgetOf({ ...d, rails: { ...d.rails, version: "7.1+" } }), budgetOf({ ...d, rails: { ...d.rails, version: "6.0-7.0" } }));
+        expectNoPoolShrinks(
+          budgetOf({ ...d, rails: { ...d.rails, version: "7.1+" } }),
+          budgetOf({ ...d, rails: { ...d.rails, version: "6.0-7.0" } }),
+        );
       }),
     );
   });
@@ -246,7 +255,13 @@ describe("computeBudget phases", () => {
         const [{ pool, c }] = migrations;
         expect(pool.key).toBe(poolKey(input.migration.endpoint));
         expect(pools.filter((p) => p.hasMigration)).toEqual([pool]);
-        expect(c).toMatchObject({ machines: 1, perMachine: input.migration.perMachine, steady: 0, rollout: 0, migration: input.migration.perMachine });
+        expect(c).toMatchObject({
+          machines: 1,
+          perMachine: input.migration.perMachine,
+          steady: 0,
+          rollout: 0,
+          migration: input.migration.perMachine,
+        });
       }),
     );
   });
@@ -290,7 +305,9 @@ describe("rollout strategies", () => {
   it("bluegreen peak >= canary peak >= rolling peak = immediate peak, pool by pool", () => {
     fc.assert(
       fc.property(deploymentArb, (d) => {
-        const [rolling, immediate, canary, bluegreen] = (["rolling", "immediate", "canary", "bluegreen"] as const).map((strategy) => budgetOf({ ...d, strategy }));
+        const [rolling, immediate, canary, bluegreen] = (["rolling", "immediate", "canary", "bluegreen"] as const).map((strategy) =>
+          budgetOf({ ...d, strategy }),
+        );
         for (const [key, pool] of rolling) {
           expect(immediate.get(key)!.peak).toBe(pool.peak);
           expect(canary.get(key)!.peak).toBeGreaterThanOrEqual(pool.peak);
@@ -318,8 +335,22 @@ describe("rollout strategies", () => {
 // ---- examples ----------------------------------------------------------------------------------------
 
 describe("examples", () => {
-  const session: Endpoint = { kind: "session", host: "aws-0-eu-central-1.pooler.supabase.com", port: 5432, user: "postgres.ref", database: "postgres", sslmode: "require" };
-  const direct: Endpoint = { kind: "direct", host: "db.ref.supabase.co", port: 5432, user: "postgres", database: "postgres", sslmode: "require" };
+  const session: Endpoint = {
+    kind: "session",
+    host: "aws-0-eu-central-1.pooler.supabase.com",
+    port: 5432,
+    user: "postgres.ref",
+    database: "postgres",
+    sslmode: "require",
+  };
+  const direct: Endpoint = {
+    kind: "direct",
+    host: "db.ref.supabase.co",
+    port: 5432,
+    user: "postgres",
+    database: "postgres",
+    sslmode: "require",
+  };
   const rails: RailsSettings = { railsMaxThreads: 5, webConcurrency: 0, sidekiqConcurrency: 10, version: "7.1+" };
   const example = (strategy: Strategy, over: Partial<Deployment> = {}) =>
     computeBudget(
@@ -343,16 +374,19 @@ describe("examples", () => {
     ["immediate", 0, 0, 40],
     ["canary", 1, 1, 40 + 5 + 10],
     ["bluegreen", 2, 3, 80],
-  ] as const)("surge of %s: %i web and %i worker machines beside the old ones -> rollout %i", (strategy, webSurge, workerSurge, rollout) => {
-    expect(surgeMachines(strategy, 2)).toBe(webSurge);
-    expect(surgeMachines(strategy, 3)).toBe(workerSurge);
-    const pool = example(strategy).find((p) => p.kind === "session")!;
-    expect(pool).toMatchObject({ steady: 40, migrationPhase: 40, rolloutPhase: rollout, peak: rollout });
-    expect(pool.contributions.map((c) => [c.role, c.rollout])).toEqual([
-      ["web", 10 + webSurge * 5],
-      ["worker", 30 + workerSurge * 10],
-    ]);
-  });
+  ] as const)(
+    "surge of %s: %i web and %i worker machines beside the old ones -> rollout %i",
+    (strategy, webSurge, workerSurge, rollout) => {
+      expect(surgeMachines(strategy, 2)).toBe(webSurge);
+      expect(surgeMachines(strategy, 3)).toBe(workerSurge);
+      const pool = example(strategy).find((p) => p.kind === "session")!;
+      expect(pool).toMatchObject({ steady: 40, migrationPhase: 40, rolloutPhase: rollout, peak: rollout });
+      expect(pool.contributions.map((c) => [c.role, c.rollout])).toEqual([
+        ["web", 10 + webSurge * 5],
+        ["worker", 30 + workerSurge * 10],
+      ]);
+    },
+  );
 
   it("canary adds one machine per group, none to an empty group", () => {
     const pool = example("canary", { worker: 0 }).find((p) => p.kind === "session")!;
@@ -366,7 +400,14 @@ describe("examples", () => {
     expect(connectionsPerMachine("migration", { ...rails, version })).toBe(connections);
     // On the app's session pool (the incident shape): web 1x5 + worker 1x10 + the migration.
     const pool = example("rolling", { rails: { ...rails, version }, web: 1, worker: 1, migrationEndpoint: session })[0];
-    expect(pool).toMatchObject({ steady: 15, migrationPhase: 15 + connections, rolloutPhase: 15, peak: 15 + connections, hasMigration: true, servesApp: true });
+    expect(pool).toMatchObject({
+      steady: 15,
+      migrationPhase: 15 + connections,
+      rolloutPhase: 15,
+      peak: 15 + connections,
+      hasMigration: true,
+      servesApp: true,
+    });
   });
 
   it("Supabase: the direct pool carries the session pooler's backends (at most pool_size) beside the migration", () => {

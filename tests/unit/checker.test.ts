@@ -10,7 +10,13 @@ const incident = staging.replace("migrations: direct", "migrations: session");
 
 function cli(args: string[]): { status: number; stdout: string } {
   try {
-    return { status: 0, stdout: execFileSync("node", ["-r", "ts-node/register/transpile-only", "tools/check/cli.ts", ...args], { cwd: REPO, encoding: "utf8" }) };
+    return {
+      status: 0,
+      stdout: execFileSync("node", ["-r", "ts-node/register/transpile-only", "tools/check/cli.ts", ...args], {
+        cwd: REPO,
+        encoding: "utf8",
+      }),
+    };
   } catch (error) {
     const e = error as { status: number; stdout: string };
     return { status: e.status, stdout: e.stdout };

@@ -45,8 +45,18 @@ describe("plain config", () => {
     ["unknown rails version", { rails: { version: "5.2" } }, "chatwoot:rails.version", "7.1+"],
     ["extraEnv lower-case key", { rails: { extraEnv: { lower: "x" } } }, "chatwoot:rails.extraEnv.lower", "upper-case"],
     ["extraEnv value with newline", { rails: { extraEnv: { SMTP_ADDRESS: "a\nb" } } }, "chatwoot:rails.extraEnv.SMTP_ADDRESS", "one line"],
-    ["extraEnv overriding a secret", { rails: { extraEnv: { DATABASE_URL: "x" } } }, "chatwoot:rails.extraEnv.DATABASE_URL", "set by the stack"],
-    ["extraEnv overriding threads", { rails: { extraEnv: { RAILS_MAX_THREADS: "9" } } }, "chatwoot:rails.extraEnv.RAILS_MAX_THREADS", "set by the stack"],
+    [
+      "extraEnv overriding a secret",
+      { rails: { extraEnv: { DATABASE_URL: "x" } } },
+      "chatwoot:rails.extraEnv.DATABASE_URL",
+      "set by the stack",
+    ],
+    [
+      "extraEnv overriding threads",
+      { rails: { extraEnv: { RAILS_MAX_THREADS: "9" } } },
+      "chatwoot:rails.extraEnv.RAILS_MAX_THREADS",
+      "set by the stack",
+    ],
     ["memory not a multiple of 256", { processes: { web: { memoryMb: 1000 } } }, "chatwoot:processes.web.memoryMb", "multiple of 256"],
     ["memory too small", { processes: { worker: { memoryMb: 128 } } }, "chatwoot:processes.worker.memoryMb", ">=256"],
     ["count negative", { processes: { web: { count: -1 } } }, "chatwoot:processes.web.count", ">=0"],
@@ -61,18 +71,67 @@ describe("plain config", () => {
     ["unknown compute size", { database: { computeSize: "tiny" } }, "chatwoot:database.computeSize", "micro"],
     ["unknown sslmode", { database: { sslmode: "on" } }, "chatwoot:database.sslmode", "require"],
     ["sslmode disable on a remote host", { database: { sslmode: "disable" } }, "chatwoot:database.sslmode", "encrypted connection"],
-    ["endpoint host with a space", { database: { endpoints: { direct: { host: "db x.supabase.co", port: 5432, user: "postgres" } } } }, "chatwoot:database.endpoints.direct.host", "host name"],
-    ["endpoint port as string", { database: { endpoints: { direct: { host: "db.hotdashstagingref0.supabase.co", port: "5432", user: "postgres" } } } }, "chatwoot:database.endpoints.direct.port", "expected number"],
-    ["endpoint user with a quote", { database: { endpoints: { direct: { host: "db.hotdashstagingref0.supabase.co", port: 5432, user: "post'gres" } } } }, "chatwoot:database.endpoints.direct.user", "role name"],
-    ["endpoint missing port", { database: { endpoints: { transaction: { host: "aws-0-us-east-1.pooler.supabase.com", user: "postgres.hotdashstagingref0" } } } }, "chatwoot:database.endpoints.transaction.port", "missing"],
-    ["session slot holding the transaction port", { database: { endpoints: { session: { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" } } } }, "chatwoot:database.endpoints.session", "Supabase's transaction endpoint"],
-    ["direct slot holding the pooler", { database: { endpoints: { direct: { host: "aws-0-us-east-1.pooler.supabase.com", port: 5432, user: "postgres" } } } }, "chatwoot:database.endpoints.direct", "Supabase's session endpoint"],
-    ["supabase provider with a foreign host", { database: { endpoints: { direct: { host: "db.example.com", port: 5432, user: "postgres" } } } }, "chatwoot:database.endpoints.direct.host", "not a Supabase host"],
+    [
+      "endpoint host with a space",
+      { database: { endpoints: { direct: { host: "db x.supabase.co", port: 5432, user: "postgres" } } } },
+      "chatwoot:database.endpoints.direct.host",
+      "host name",
+    ],
+    [
+      "endpoint port as string",
+      { database: { endpoints: { direct: { host: "db.hotdashstagingref0.supabase.co", port: "5432", user: "postgres" } } } },
+      "chatwoot:database.endpoints.direct.port",
+      "expected number",
+    ],
+    [
+      "endpoint user with a quote",
+      { database: { endpoints: { direct: { host: "db.hotdashstagingref0.supabase.co", port: 5432, user: "post'gres" } } } },
+      "chatwoot:database.endpoints.direct.user",
+      "role name",
+    ],
+    [
+      "endpoint missing port",
+      { database: { endpoints: { transaction: { host: "aws-0-us-east-1.pooler.supabase.com", user: "postgres.hotdashstagingref0" } } } },
+      "chatwoot:database.endpoints.transaction.port",
+      "missing",
+    ],
+    [
+      "session slot holding the transaction port",
+      {
+        database: {
+          endpoints: { session: { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" } },
+        },
+      },
+      "chatwoot:database.endpoints.session",
+      "Supabase's transaction endpoint",
+    ],
+    [
+      "direct slot holding the pooler",
+      { database: { endpoints: { direct: { host: "aws-0-us-east-1.pooler.supabase.com", port: 5432, user: "postgres" } } } },
+      "chatwoot:database.endpoints.direct",
+      "Supabase's session endpoint",
+    ],
+    [
+      "supabase provider with a foreign host",
+      { database: { endpoints: { direct: { host: "db.example.com", port: 5432, user: "postgres" } } } },
+      "chatwoot:database.endpoints.direct.host",
+      "not a Supabase host",
+    ],
     ["app on an undeclared endpoint", { database: { app: "transaction" } }, "chatwoot:database.endpoints.transaction", "not declared"],
     ["migrations on an unknown kind", { database: { migrations: "replica" } }, "chatwoot:database.migrations", "direct"],
-    ["url param with a quote", { database: { urlParams: { prepared_statements: "fal'se" } } }, "chatwoot:database.urlParams.prepared_statements", "Invalid"],
+    [
+      "url param with a quote",
+      { database: { urlParams: { prepared_statements: "fal'se" } } },
+      "chatwoot:database.urlParams.prepared_statements",
+      "Invalid",
+    ],
     ["migration command empty", { migration: { command: [] } }, "chatwoot:migration.command", ">=1"],
-    ["migration command with newline", { migration: { command: ["rails", "db:migrate\nrm -rf /"] } }, "chatwoot:migration.command.1", "one line"],
+    [
+      "migration command with newline",
+      { migration: { command: ["rails", "db:migrate\nrm -rf /"] } },
+      "chatwoot:migration.command.1",
+      "one line",
+    ],
     ["migration timeout too short", { migration: { timeoutSeconds: 5 } }, "chatwoot:migration.timeoutSeconds", ">=30"],
     ["statement timeout without unit", { migration: { statementTimeout: "600" } }, "chatwoot:migration.statementTimeout", "600s"],
     ["headroom 0", { budget: { headroomPercent: 0 } }, "chatwoot:budget.headroomPercent", ">=1"],
@@ -95,7 +154,15 @@ describe("plain config", () => {
     const noSize = stagingRaw();
     delete (noSize.database as Record<string, unknown>).computeSize;
     expect(firstIssue(noSize)).toContain("chatwoot:database.computeSize: required for provider supabase");
-    const plain = stagingWith({ database: { provider: "postgres", endpoints: { direct: { host: "127.0.0.1", port: 5432, user: "postgres" }, session: { host: "127.0.0.1", port: 6432, user: "postgres" } } } });
+    const plain = stagingWith({
+      database: {
+        provider: "postgres",
+        endpoints: {
+          direct: { host: "127.0.0.1", port: 5432, user: "postgres" },
+          session: { host: "127.0.0.1", port: 6432, user: "postgres" },
+        },
+      },
+    });
     delete (plain.database as Record<string, unknown>).computeSize;
     expect(firstIssue(plain)).toContain("chatwoot:database.limits.poolSize");
   });
@@ -134,7 +201,10 @@ describe("secrets", () => {
     expect(crossCheckDatabaseUrl(config, good)).toEqual([]);
     const wrongPort = crossCheckDatabaseUrl(config, good.replace(":5432/", ":6543/"));
     expect(wrongPort.map(formatIssue).join()).toContain("its port (6543) differs from database.endpoints.session");
-    const issues = crossCheckDatabaseUrl(config, "postgres://postgres.hotdashstagingref0@aws-0-us-east-1.pooler.supabase.com:5432/postgres");
+    const issues = crossCheckDatabaseUrl(
+      config,
+      "postgres://postgres.hotdashstagingref0@aws-0-us-east-1.pooler.supabase.com:5432/postgres",
+    );
     expect(issues.map((i) => i.message)).toContain("has no password");
     expect(JSON.stringify(crossCheckDatabaseUrl(config, good.replace("pw", "s3cr3t").replace(":5432/", ":1/")))).not.toContain("s3cr3t");
   });

@@ -7,7 +7,16 @@ import { incidentRaw, planOf, stagingRaw } from "../support/configs";
 /** @pulumi/policy has no test helper: run a policy on hand-built args and collect its reports. */
 function run(policy: { validateResource?: unknown }, type: string, props: Record<string, unknown>, name = "chatwoot"): string[] {
   const reports: string[] = [];
-  const args = { type, name, props, urn: `urn:pulumi:staging::chatwoot-fly::${type}::${name}`, opts: {}, isType: () => false, asType: () => undefined, getConfig: () => ({}) };
+  const args = {
+    type,
+    name,
+    props,
+    urn: `urn:pulumi:staging::chatwoot-fly::${type}::${name}`,
+    opts: {},
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: () => ({}),
+  };
   const validate = policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void;
   validate(args as unknown as ResourceValidationArgs, (message) => reports.push(message));
   return reports;
@@ -32,13 +41,22 @@ describe("the policy pack", () => {
     const props = {
       create: "node steps/main.ts deploy",
       triggers: ["chatwoot/chatwoot:v4", "postgres://u:leaked-pass@db:5432/x"],
-      environment: { CHATWOOT_SECRETS: '{"REDIS_URL":"redis://:p4ssw0rd@r:6379"}', FLY_API_TOKEN: "FlyV1 fm2_abcdefghijklmnopqrstuvwxyz", CHATWOOT_FLY_TOML: "SECRET_KEY_BASE = \"abcdefabcdefabcdefabcdef\"" },
+      environment: {
+        CHATWOOT_SECRETS: '{"REDIS_URL":"redis://:p4ssw0rd@r:6379"}',
+        FLY_API_TOKEN: "FlyV1 fm2_abcdefghijklmnopqrstuvwxyz",
+        CHATWOOT_FLY_TOML: 'SECRET_KEY_BASE = "abcdefabcdefabcdefabcdef"',
+      },
     };
     const reports = run(noCredentialsInPlainInputs, COMMAND_TYPE, props, "chatwoot-rollout-deploy");
     expect(reports).toHaveLength(2);
     expect(reports[0]).toContain("input triggers contains a URL with a password");
     expect(reports[1]).toContain("input environment.CHATWOOT_FLY_TOML contains a SECRET_KEY_BASE value");
     expect(reports.join()).not.toMatch(/leaked-pass|abcdefabcdef/);
-    expect(run(noCredentialsInPlainInputs, COMMAND_TYPE, { create: "node steps/main.ts deploy", environment: { CHATWOOT_IMAGE: "chatwoot/chatwoot:v4.14.0" } })).toEqual([]);
+    expect(
+      run(noCredentialsInPlainInputs, COMMAND_TYPE, {
+        create: "node steps/main.ts deploy",
+        environment: { CHATWOOT_IMAGE: "chatwoot/chatwoot:v4.14.0" },
+      }),
+    ).toEqual([]);
   });
 });

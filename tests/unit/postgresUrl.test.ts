@@ -3,9 +3,30 @@ import { supabaseModeOf } from "../../lib/endpoints";
 
 describe("parsePostgresUrl", () => {
   it.each([
-    ["direct", "postgresql://postgres:pw@db.abcdefghijklmnopqrst.supabase.co:5432/postgres", "db.abcdefghijklmnopqrst.supabase.co", 5432, "postgres", "direct"],
-    ["session pooler", "postgres://postgres.abcdefghijklmnopqrst:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres", "aws-0-us-east-1.pooler.supabase.com", 5432, "postgres.abcdefghijklmnopqrst", "session"],
-    ["transaction pooler", "postgres://postgres.abcdefghijklmnopqrst:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres?pgbouncer=true", "aws-0-eu-central-1.pooler.supabase.com", 6543, "postgres.abcdefghijklmnopqrst", "transaction"],
+    [
+      "direct",
+      "postgresql://postgres:pw@db.abcdefghijklmnopqrst.supabase.co:5432/postgres",
+      "db.abcdefghijklmnopqrst.supabase.co",
+      5432,
+      "postgres",
+      "direct",
+    ],
+    [
+      "session pooler",
+      "postgres://postgres.abcdefghijklmnopqrst:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres",
+      "aws-0-us-east-1.pooler.supabase.com",
+      5432,
+      "postgres.abcdefghijklmnopqrst",
+      "session",
+    ],
+    [
+      "transaction pooler",
+      "postgres://postgres.abcdefghijklmnopqrst:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres?pgbouncer=true",
+      "aws-0-eu-central-1.pooler.supabase.com",
+      6543,
+      "postgres.abcdefghijklmnopqrst",
+      "transaction",
+    ],
   ])("reads a Supabase %s DSN", (_label, url, host, port, user, mode) => {
     const parts = parsePostgresUrl(url, "k");
     expect(parts).toMatchObject({ host, port, user, password: "pw", database: "postgres" });
@@ -14,7 +35,14 @@ describe("parsePostgresUrl", () => {
 
   it("reads a plain PostgreSQL URL with the default port and query parameters", () => {
     const parts = parsePostgresUrl("postgres://app@10.0.0.5/chatwoot?sslmode=verify-full&application_name=cw", "k");
-    expect(parts).toEqual({ host: "10.0.0.5", port: 5432, user: "app", password: undefined, database: "chatwoot", params: { sslmode: "verify-full", application_name: "cw" } });
+    expect(parts).toEqual({
+      host: "10.0.0.5",
+      port: 5432,
+      user: "app",
+      password: undefined,
+      database: "chatwoot",
+      params: { sslmode: "verify-full", application_name: "cw" },
+    });
     expect(supabaseModeOf(parts.host, parts.port)).toBeUndefined();
   });
 

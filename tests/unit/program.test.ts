@@ -80,7 +80,8 @@ const command = (name: string) => {
   if (!found) throw new Error(`no Command ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
   return found;
 };
-const dependsOnNames = (t: Transformed) => ([] as pulumi.Resource[]).concat((t.opts.dependsOn as pulumi.Resource[]) ?? []).map((r) => (r as unknown as { __name: string }).__name);
+const dependsOnNames = (t: Transformed) =>
+  ([] as pulumi.Resource[]).concat((t.opts.dependsOn as pulumi.Resource[]) ?? []).map((r) => (r as unknown as { __name: string }).__name);
 
 describe("the program on the staging stack", () => {
   let outputs: Record<string, pulumi.Output<unknown>>;
@@ -133,10 +134,23 @@ describe("the program on the staging stack", () => {
     expect(secretsStep.props.logging).toBe("none");
     const values = JSON.parse(await value(pulumi.output(env.CHATWOOT_SECRETS))) as Record<string, string>;
     expect(Object.keys(values).sort()).toEqual(
-      ["DATABASE_URL", "FRONTEND_URL", "MIGRATION_DATABASE_URL", "POSTGRES_DATABASE", "POSTGRES_HOST", "POSTGRES_PASSWORD", "POSTGRES_PORT", "POSTGRES_USERNAME", "REDIS_URL", "SECRET_KEY_BASE"].sort(),
+      [
+        "DATABASE_URL",
+        "FRONTEND_URL",
+        "MIGRATION_DATABASE_URL",
+        "POSTGRES_DATABASE",
+        "POSTGRES_HOST",
+        "POSTGRES_PASSWORD",
+        "POSTGRES_PORT",
+        "POSTGRES_USERNAME",
+        "REDIS_URL",
+        "SECRET_KEY_BASE",
+      ].sort(),
     );
     expect(values.POSTGRES_PASSWORD).toBe(SECRETS.databasePassword);
-    expect(values.DATABASE_URL).toBe(`postgres://postgres.hotdashstagingref0:${encodeURIComponent(SECRETS.databasePassword)}@aws-0-us-east-1.pooler.supabase.com:5432/postgres?sslmode=require`);
+    expect(values.DATABASE_URL).toBe(
+      `postgres://postgres.hotdashstagingref0:${encodeURIComponent(SECRETS.databasePassword)}@aws-0-us-east-1.pooler.supabase.com:5432/postgres?sslmode=require`,
+    );
     expect(values.MIGRATION_DATABASE_URL).toContain("@db.hotdashstagingref0.supabase.co:5432/postgres");
     expect(values.SECRET_KEY_BASE).toMatch(/^[A-Za-z0-9]{128}$/);
   });
@@ -151,7 +165,8 @@ describe("the program on the staging stack", () => {
         return JSON.stringify([t.props.create, t.props.update, t.props.delete, t.props.triggers, env]);
       })
       .join("\n");
-    for (const secret of [...Object.values(SECRETS), encodeURIComponent(SECRETS.databasePassword), "G".repeat(128)]) expect(plainParts).not.toContain(secret);
+    for (const secret of [...Object.values(SECRETS), encodeURIComponent(SECRETS.databasePassword), "G".repeat(128)])
+      expect(plainParts).not.toContain(secret);
     expect(plainParts).toContain("[processes]");
   });
 
@@ -162,7 +177,14 @@ describe("the program on the staging stack", () => {
       "postgres@db.hotdashstagingref0.supabase.co:5432/postgres",
     ]);
     const spec = JSON.parse((command("chatwoot-migration-run").props.environment as Record<string, string>).CHATWOOT_MIGRATION);
-    expect(spec).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", memoryMb: 1024, timeoutSeconds: 900, statementTimeout: "600s", region: "iad", endpoint: "direct db.hotdashstagingref0.supabase.co:5432" });
+    expect(spec).toMatchObject({
+      image: "chatwoot/chatwoot:v4.14.0",
+      memoryMb: 1024,
+      timeoutSeconds: 900,
+      statementTimeout: "600s",
+      region: "iad",
+      endpoint: "direct db.hotdashstagingref0.supabase.co:5432",
+    });
   });
 
   it("deploys the generated fly.toml with the staging memory and redeploys on a secrets revision", async () => {
@@ -176,7 +198,13 @@ describe("the program on the staging stack", () => {
   it("exports the URL, the budget per pool and the last migration", async () => {
     expect(await value(outputs.url as pulumi.Output<string>)).toBe("https://hotdash-chatwoot.fly.dev");
     expect(await value(outputs.connectionBudget as pulumi.Output<unknown[]>)).toEqual([
-      { pool: "session aws-0-us-east-1.pooler.supabase.com:5432 user=postgres.hotdashstagingref0 db=postgres", mode: "session", peak: 15, limit: 15, steady: 15 },
+      {
+        pool: "session aws-0-us-east-1.pooler.supabase.com:5432 user=postgres.hotdashstagingref0 db=postgres",
+        mode: "session",
+        peak: 15,
+        limit: 15,
+        steady: 15,
+      },
       { pool: "direct db.hotdashstagingref0.supabase.co:5432", mode: "direct", peak: 16, limit: 57, steady: 15 },
     ]);
     expect(await value(outputs.lastMigration as pulumi.Output<{ exitCode: number }>)).toMatchObject({ exitCode: 0 });
@@ -185,7 +213,10 @@ describe("the program on the staging stack", () => {
 
 describe("config errors stop the program before any resource", () => {
   // index.ts calls loadStackConfig() before it constructs anything, so its error is the program's.
-  async function loadWith(config: Record<string, string>, secretKeys = Object.keys(SECRETS).map((k) => `chatwoot:${k}`)): Promise<Error | undefined> {
+  async function loadWith(
+    config: Record<string, string>,
+    secretKeys = Object.keys(SECRETS).map((k) => `chatwoot:${k}`),
+  ): Promise<Error | undefined> {
     registered.length = 0;
     pulumi.runtime.setAllConfig(config, secretKeys);
     const { loadStackConfig } = await import("../../config");
@@ -210,8 +241,14 @@ describe("config errors stop the program before any resource", () => {
   });
 
   it("a whole DSN that points elsewhere than the plain fields", async () => {
-    const config = { ...configFor(), "chatwoot:databaseUrl": "postgres://postgres.hotdashstagingref0:pw-9@aws-0-us-east-1.pooler.supabase.com:6543/postgres" };
-    const error = await loadWith(config, [...Object.keys(SECRETS), "databaseUrl"].map((k) => `chatwoot:${k}`));
+    const config = {
+      ...configFor(),
+      "chatwoot:databaseUrl": "postgres://postgres.hotdashstagingref0:pw-9@aws-0-us-east-1.pooler.supabase.com:6543/postgres",
+    };
+    const error = await loadWith(
+      config,
+      [...Object.keys(SECRETS), "databaseUrl"].map((k) => `chatwoot:${k}`),
+    );
     expect(error?.message).toContain("chatwoot:databaseUrl: its port (6543) differs");
     expect(error?.message).not.toContain("pw-9");
   });
@@ -230,10 +267,18 @@ describe("database admin", () => {
       },
     };
     const config = { ...configFor(overrides), "chatwoot:adminPassword": "admin-secret-1" };
-    await runProgram(config, [...Object.keys(SECRETS), "adminPassword"].map((k) => `chatwoot:${k}`));
+    await runProgram(
+      config,
+      [...Object.keys(SECRETS), "adminPassword"].map((k) => `chatwoot:${k}`),
+    );
     await new Promise((r) => setTimeout(r, 50));
     const role = registered.find((r) => r.type === "postgresql:index/role:Role");
     expect(role?.inputs).toMatchObject({ name: "chatwoot_app", login: true, connectionLimit: 17 });
-    expect(registered.filter((r) => r.type === "postgresql:index/extension:Extension").map((r) => r.inputs.name).sort()).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"]);
+    expect(
+      registered
+        .filter((r) => r.type === "postgresql:index/extension:Extension")
+        .map((r) => r.inputs.name)
+        .sort(),
+    ).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"]);
   });
 });

@@ -1,4 +1,16 @@
-import { evaluatePlan, healthCheckPath, memoryFloor, migrationsOffSharedSessionPool, migrationsOffTransactionPooler, planCredentials, poolHeadroom, sessionPoolCapacity, transactionPoolerRuntimeFlags, directConnectionCapacity, transactionPoolCapacity } from "../../lib/rules";
+import {
+  evaluatePlan,
+  healthCheckPath,
+  memoryFloor,
+  migrationsOffSharedSessionPool,
+  migrationsOffTransactionPooler,
+  planCredentials,
+  poolHeadroom,
+  sessionPoolCapacity,
+  transactionPoolerRuntimeFlags,
+  directConnectionCapacity,
+  transactionPoolCapacity,
+} from "../../lib/rules";
 import { incidentRaw, planOf, stagingRaw, stagingWith } from "../support/configs";
 
 const TRANSACTION = { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" };
@@ -13,7 +25,7 @@ describe("the incident", () => {
     expect(message).toContain("peaks at 16 clients but pool_size is 15");
     expect(message).toContain("MaxClientsInSessionMode");
     expect(message).toContain("Fix: run migrations on the direct endpoint (pulumi config set --path chatwoot:database.migrations direct)");
-    expect(migrationsOffSharedSessionPool.check(plan)[0]).toContain("the migration is client 16");
+    expect(migrationsOffSharedSessionPool.check(plan)[0]).toContain("the migration needs 1 more, so client 16 is refused");
   });
 
   it("is fixed by running migrations on the direct endpoint: no mandatory violation, headroom advisories", () => {
@@ -29,7 +41,7 @@ describe("each rule", () => {
     const plan = planOf(stagingWith({ deploy: { strategy: "bluegreen" } }));
     const [message] = sessionPoolCapacity.check(plan);
     expect(message).toContain("peaks at 30 clients but pool_size is 15");
-    expect(message).toContain("lower the clients by 15");
+    expect(message).toContain("lower web and worker by 15 clients at the rollout peak: e.g. rails.sidekiqConcurrency to 2");
     expect(sessionPoolCapacity.check(planOf(stagingWith({ processes: { web: { count: 0 } } })))).toEqual([]);
   });
 
@@ -44,7 +56,13 @@ describe("each rule", () => {
     const [message] = transactionPoolerRuntimeFlags.check(planOf(onTx));
     expect(message).toContain("without prepared_statements=false and advisory_locks=false");
     expect(message).toContain("pulumi config set --path chatwoot:database.urlParams.prepared_statements false");
-    const fixed = stagingWith({ database: { endpoints: { transaction: TRANSACTION }, app: "transaction", urlParams: { prepared_statements: "false", advisory_locks: "false" } } });
+    const fixed = stagingWith({
+      database: {
+        endpoints: { transaction: TRANSACTION },
+        app: "transaction",
+        urlParams: { prepared_statements: "false", advisory_locks: "false" },
+      },
+    });
     expect(transactionPoolerRuntimeFlags.check(planOf(fixed))).toEqual([]);
   });
 
@@ -57,7 +75,14 @@ describe("each rule", () => {
   });
 
   it("transaction-pool-capacity", () => {
-    const raw = stagingWith({ database: { endpoints: { transaction: TRANSACTION }, app: "transaction", urlParams: { prepared_statements: "false", advisory_locks: "false" } }, processes: { web: { count: 20 }, worker: { count: 11 } } });
+    const raw = stagingWith({
+      database: {
+        endpoints: { transaction: TRANSACTION },
+        app: "transaction",
+        urlParams: { prepared_statements: "false", advisory_locks: "false" },
+      },
+      processes: { web: { count: 20 }, worker: { count: 11 } },
+    });
     expect(transactionPoolCapacity.check(planOf(raw))[0]).toContain("peaks at 210 clients but max_client_conn is 200");
   });
 
@@ -66,7 +91,9 @@ describe("each rule", () => {
   });
 
   it("health-check-path", () => {
-    expect(healthCheckPath.check(planOf(stagingWith({ deploy: { healthCheckPath: "/hc" } })))[0]).toContain("/hc, which Chatwoot does not serve");
+    expect(healthCheckPath.check(planOf(stagingWith({ deploy: { healthCheckPath: "/hc" } })))[0]).toContain(
+      "/hc, which Chatwoot does not serve",
+    );
     expect(healthCheckPath.check(planOf(stagingWith({ deploy: { healthCheckPath: "/api" } })))).toEqual([]);
   });
 

@@ -27,11 +27,19 @@ export function checkStackText(text: string, file = "stack file"): CheckResult {
   try {
     doc = parseYaml(text);
   } catch (error) {
-    return { issues: [{ key: file, message: `is not valid YAML (${(error as Error).message.split("\n")[0]})`, fix: "fix the YAML syntax" }], unsetSecrets: [], verdicts: [] };
+    return {
+      issues: [{ key: file, message: `is not valid YAML (${(error as Error).message.split("\n")[0]})`, fix: "fix the YAML syntax" }],
+      unsetSecrets: [],
+      verdicts: [],
+    };
   }
   const config = (doc as { config?: Record<string, unknown> } | null)?.config;
   if (typeof config !== "object" || config === null) {
-    return { issues: [{ key: file, message: "has no `config:` map", fix: "add the chatwoot:* keys under config:" }], unsetSecrets: [], verdicts: [] };
+    return {
+      issues: [{ key: file, message: "has no `config:` map", fix: "add the chatwoot:* keys under config:" }],
+      unsetSecrets: [],
+      verdicts: [],
+    };
   }
   const entries: Record<string, RawEntry> = {};
   for (const [key, value] of Object.entries(config)) entries[key] = { value, secret: isEncrypted(value) };
@@ -50,15 +58,19 @@ export function exitCode(result: CheckResult): number {
 
 export function formatResult(file: string, result: CheckResult): string {
   const lines: string[] = [];
-  if (result.issues.length) lines.push(new ConfigError(result.issues).message.replace("invalid stack config", `${file}: invalid stack config`));
+  if (result.issues.length)
+    lines.push(new ConfigError(result.issues).message.replace("invalid stack config", `${file}: invalid stack config`));
   if (result.plan) {
     lines.push(`${file}: connection budget`);
     for (const pool of result.plan.budget) {
-      lines.push(`  ${pool.key}: peak ${pool.peak} / limit ${pool.limit ?? "unknown"} (steady ${pool.steady}, migration phase ${pool.migrationPhase}, rollout phase ${pool.rolloutPhase})`);
+      lines.push(
+        `  ${pool.key}: peak ${pool.peak} / limit ${pool.limit ?? "unknown"} (steady ${pool.steady}, migration phase ${pool.migrationPhase}, rollout phase ${pool.rolloutPhase})`,
+      );
     }
   }
   for (const unset of result.unsetSecrets) lines.push(`note: ${unset.key} is not set in this file yet (${unset.fix})`);
-  for (const verdict of result.verdicts) lines.push(`${verdict.enforcement === "mandatory" ? "ERROR" : "warning"} [${verdict.rule}] ${verdict.message}`);
+  for (const verdict of result.verdicts)
+    lines.push(`${verdict.enforcement === "mandatory" ? "ERROR" : "warning"} [${verdict.rule}] ${verdict.message}`);
   lines.push(exitCode(result) === 0 ? `${file}: OK` : `${file}: FAILED`);
   return lines.join("\n");
 }

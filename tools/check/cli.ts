@@ -21,7 +21,14 @@ function main(argv: string[]): number {
     const result = checkStackText(text, file);
     status = Math.max(status, exitCode(result));
     if (!json) process.stdout.write(formatResult(file, result) + "\n");
-    return { file, ok: exitCode(result) === 0, issues: result.issues, unsetSecrets: result.unsetSecrets, verdicts: result.verdicts, budget: result.plan?.budget };
+    return {
+      file,
+      ok: exitCode(result) === 0,
+      issues: result.issues,
+      unsetSecrets: result.unsetSecrets,
+      verdicts: result.verdicts,
+      budget: result.plan?.budget,
+    };
   });
   if (json) process.stdout.write(JSON.stringify(reports, null, 2) + "\n");
   else for (const r of reports) if ("error" in r) process.stderr.write(`${r.file}: ${r.error}\n`);
