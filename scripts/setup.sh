@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs and starts everything the stack, its tests and the local target need, then prints nothing
+# but progress. Source it (`. scripts/setup.sh`) to keep the toolchain PATH; run it to just prepare.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# npm dependencies of the program and of the policy pack (its own package.json), reinstalled when
+# the lock file changes.
+install_npm() {
+  local dir=$1
+  if [ ! -f "$dir/node_modules/.chatwoot-fly-stamp" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.chatwoot-fly-stamp" ]; then
+    echo "setup: npm ci in ${dir#"$root"/}" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    touch "$dir/node_modules/.chatwoot-fly-stamp"
+  fi
+}
+install_npm "$root"
+install_npm "$root/policies"
+
+# PostgreSQL, Redis, PgBouncer.
+bash "$root/scripts/services.sh" >&2
+
+# Pulumi CLI + language host (built from Go modules on first use, then cached) and offline settings.
+# shellcheck source=scripts/env.sh
+. "$root/scripts/env.sh"
