@@ -8,11 +8,17 @@
 export class UnencodableSecretError extends Error {}
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** flyctl reads stdin with Go's bufio.Scanner, whose default buffer holds 64 KiB per line. */
+const MAX_LINE_BYTES = 64 * 1024 - 1;
 
 function encodeOne(name: string, value: string): string {
   if (!NAME.test(name)) throw new UnencodableSecretError(`secret name ${JSON.stringify(name)} is not a valid env var name`);
   if (value.includes("\r") || value.includes("\0")) {
     throw new UnencodableSecretError(`secret ${name}: carriage returns and NUL bytes cannot pass through fly secrets import`);
+  }
+  const encodedLines = `${name}="""${value}"""`.split("\n");
+  if (encodedLines.some((line) => Buffer.byteLength(line, "utf8") > MAX_LINE_BYTES)) {
+    throw new UnencodableSecretError(`secret ${name}: a line longer than 64 KiB cannot pass through fly secrets import`);
   }
   if (!value.includes("\n")) {
     const wrapped = `"${value}"`;
