@@ -46,7 +46,9 @@ export function flyctl(executable: string, secrets: readonly string[]): Flyctl {
       child.stdin.end(stdin ?? "");
     });
   const failure = (args: string[], result: FlyResult) => {
-    const output = redact((result.stderr.trim() || result.stdout.trim()).slice(-2000), secrets);
+    const output = redact(result.stderr.trim() ? result.stderr : result.stdout, secrets)
+      .trim()
+      .slice(-2000);
     return new StepError(`\`flyctl ${args.join(" ")}\` exited ${result.code}: ${output || "(no output)"}`);
   };
   const ok = async (args: string[], stdin?: string) => {

@@ -91,7 +91,11 @@ export async function migrate(): Promise<void> {
   const machine = await findMachine(ctx, (m) => m.name === name);
   if (run.code !== 0 || !machine) {
     if (machine) await destroy(ctx, machine.id);
-    throw run.code !== 0 ? ctx.fly.failure(runArgs, run) : new StepError(`migration machine ${name} was started but is not listed`);
+    throw run.code !== 0
+      ? ctx.fly.failure(runArgs, run)
+      : new StepError(
+          `migration machine ${name} disappeared right after it started; web and worker keep their current image. Run pulumi up again`,
+        );
   }
   try {
     const waitArgs = ["machine", "wait", machine.id, "--app", ctx.app, "--state", "stopped", "--wait-timeout", `${spec.timeoutSeconds}s`];

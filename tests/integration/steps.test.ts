@@ -1,0 +1,170 @@
+/**
+ * The scripts the Commands run (steps/), against the flyctl stand-in that records its calls: awkward
+ * config and secret values pass through intact, no secret reaches argv, and failures say which step
+ * and why without the secret.
+ */
+import { Client } from "pg";
+import { ENV } from "../../lib/commandEnv";
+import { FakeFly, resultOf } from "../support/steps";
+
+jest.setTimeout(120_000);
+
+const APP = "steps-test-app";
+const base = { [ENV.app]: APP, [ENV.org]: "hotdash" };
+
+describe("app step", () => {
+  const fly = new FakeFly();
+  afterAll(() => fly.cleanup());
+
+  it("creates the app, then adopts it on the next run", async () => {
+    const first = await fly.step("ensure-app", base);
+    expect(first.code).toBe(0);
+    expect(resultOf(first)).toEqual({ name: APP, org: "hotdash", adopted: false });
+    const second = await fly.step("ensure-app", base);
+    expect(resultOf(second)).toEqual({ name: APP, org: "hotdash", adopted: true });
+    expect(fly.calls().filter((c) => c.command === "apps create")).toHaveLength(1);
+  });
+
+  it("refuses a name owned by another org with the fix", async () => {
+    fly.seed({ ...fly.state(), foreignApps: ["taken-elsewhere"] });
+    const run = await fly.step("ensure-app", { ...base, [ENV.app]: "taken-elsewhere" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Fly app name "taken-elsewhere" belongs to another organization');
+    expect(run.stderr).toContain("chatwoot:app.name");
+  });
+
+  it("leaves the app on delete unless destroyOnDelete", async () => {
+    const kept = await fly.step("destroy-app", { ...base, [ENV.destroyOnDelete]: "false" });
+    expect(kept.stderr).toContain("left Fly app");
+    expect(Object.keys(fly.state().apps)).toContain(APP);
+    await fly.step("destroy-app", { ...base, [ENV.destroyOnDelete]: "true" });
+    expect(Object.keys(fly.state().apps)).not.toContain(APP);
+  });
+});
+
+describe("secrets step", () => {
+  const fly = new FakeFly();
+  beforeAll(() => fly.step("ensure-app", base));
+  afterAll(() => fly.cleanup());
+
+  const AWKWARD = {
+    POSTGRES_PASSWORD: `it's "quoted" $(id) \`id\` $HOME #hash  `,
+    REDIS_URL: "redis://:p@ss w0rd@127.0.0.1:6379",
+    SECRET_KEY_BASE: "a".repeat(64),
+    MULTI: "line one\nline two\n",
+    FRONTEND_URL: "https://chat.example.com/ünïcode/path",
+  };
+
+  it("stages every value intact over stdin, none in argv", async () => {
+    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) });
+    expect(run.code).toBe(0);
+    const secrets = fly.state().apps[APP].secrets;
+    for (const [key, value] of Object.entries(AWKWARD)) {
+      expect(secrets[key].value).toBe(value);
+      expect(secrets[key].staged).toBe(true);
+    }
+    const argv = JSON.stringify(fly.calls().map((c) => c.argv));
+    for (const value of Object.values(AWKWARD)) expect(argv).not.toContain(value);
+    expect(argv).not.toContain("fm2_steps-test-token");
+    expect(resultOf<{ keys: string[] }>(run).keys).toEqual(Object.keys(AWKWARD).sort());
+    expect(run.stdout + run.stderr).not.toContain("p@ss w0rd");
+  });
+
+  it("unsets the keys that left the config on update, and only those", async () => {
+    const previous = (await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) })).stdout;
+    const rest = { ...AWKWARD } as Record<string, string>;
+    delete rest.MULTI;
+    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(rest), PULUMI_COMMAND_STDOUT: previous });
+    expect(run.code).toBe(0);
+    expect(Object.keys(fly.state().apps[APP].secrets).sort()).toEqual(Object.keys(rest).sort());
+    const unsets = fly.calls().filter((c) => c.command === "secrets unset");
+    expect(unsets.at(-1)?.argv).toEqual(["secrets", "unset", "MULTI", "--app", APP, "--stage"]);
+  });
+
+  it("a failed import names the call and never prints the values", async () => {
+    fly.faults([
+      {
+        command: "secrets import",
+        mode: "fail",
+        exitCode: 1,
+        stderr: `Error: failed to set secrets: ${AWKWARD.POSTGRES_PASSWORD}`,
+        times: 1,
+      },
+    ]);
+    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("`flyctl secrets import --app steps-test-app --stage` exited 1");
+    expect(run.stderr).toContain("[redacted]");
+    expect(run.stderr).not.toContain(AWKWARD.POSTGRES_PASSWORD.trim());
+  });
+});
+
+describe("migration step", () => {
+  const fly = new FakeFly();
+  const database = `steps_migrate_${process.pid}`;
+  const admin = new Client({ host: "127.0.0.1", port: 5432, user: "postgres", database: "postgres" });
+  const spec = (over: object = {}) =>
+    JSON.stringify({
+      image: "chatwoot/chatwoot:v4.14.0",
+      command: ["bundle", "exec", "rails", "db:chatwoot_prepare"],
+      memoryMb: 1024,
+      timeoutSeconds: 60,
+      statementTimeout: "600s",
+      region: "iad",
+      endpoint: "direct 127.0.0.1:5432",
+      ...over,
+    });
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await fly.step("ensure-app", base);
+    const secrets = { MIGRATION_DATABASE_URL: `postgres://postgres:any@127.0.0.1:5432/${database}?sslmode=disable` };
+    await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(secrets) });
+  });
+  afterAll(async () => {
+    await fly.cleanup();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("runs the migration on the secret URL, reads exit code 0 and removes the machine", async () => {
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+    expect(run.stderr).toContain("migration finished with exit code 0");
+    expect(run.code).toBe(0);
+    expect(resultOf(run)).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", exitCode: 0 });
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+    const db = new Client({ host: "127.0.0.1", port: 5432, user: "postgres", database });
+    await db.connect();
+    const { rows } = await db.query("SELECT count(*)::int AS n FROM schema_migrations");
+    await db.end();
+    expect(rows[0].n).toBeGreaterThan(0);
+    const runCall = fly.calls().find((c) => c.command === "machine run");
+    expect(runCall?.argv).toEqual(
+      expect.arrayContaining(["--restart", "no", "--vm-memory", "1024", "--env", "POSTGRES_STATEMENT_TIMEOUT=600s", "--"]),
+    );
+    expect(JSON.stringify(runCall?.argv)).not.toContain("postgres://");
+  });
+
+  it("fails on a non-zero exit code and still removes the machine", async () => {
+    fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 3, times: 1 }]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("migration exited with code 3; web and worker keep their current image");
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("fails on a timeout, stops and removes the machine", async () => {
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "120"], timeoutSeconds: 30 }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("migration did not finish within 30s");
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("fails when the machine disappears", async () => {
+    fly.faults([{ command: "machine run", mode: "lose-machine", times: 1 }]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "20"] }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/migration machine migrate-[a-z0-9]+ disappeared .*web and worker keep their current image/);
+  });
+});

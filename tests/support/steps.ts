@@ -1,0 +1,97 @@
+/** Runs the step scripts (steps/main.ts) the way the Commands do, against the flyctl stand-in. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ENV } from "../../lib/commandEnv";
+import { REPO } from "./configs";
+
+export const FAKE_FLYCTL = join(REPO, "tools/fake-flyctl/bin/flyctl");
+
+export interface StepRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class FakeFly {
+  readonly dir = mkdtempSync(join(tmpdir(), "fake-fly-"));
+
+  constructor(readonly token = "FlyV1 fm2_steps-test-token-0123456789") {}
+
+  /** Runs one step with the env a Command would give it. */
+  step(step: string, env: Record<string, string>): Promise<StepRun> {
+    return new Promise((resolve) => {
+      const child = spawn("node", ["-r", "ts-node/register/transpile-only", "steps/main.ts", step], {
+        cwd: REPO,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          FAKE_FLY_STATE_DIR: this.dir,
+          [ENV.flyctl]: FAKE_FLYCTL,
+          [ENV.flyToken]: this.token,
+          ...env,
+        },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d));
+      child.stderr.on("data", (d: Buffer) => (stderr += d));
+      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+  }
+
+  /** Runs the stand-in flyctl directly (for setup and inspection). */
+  fly(args: string[]): Promise<StepRun> {
+    return new Promise((resolve) => {
+      const child = spawn(FAKE_FLYCTL, args, { env: { ...process.env, FAKE_FLY_STATE_DIR: this.dir, FLY_API_TOKEN: this.token } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d));
+      child.stderr.on("data", (d: Buffer) => (stderr += d));
+      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+  }
+
+  state(): {
+    apps: Record<
+      string,
+      {
+        secrets: Record<string, { value: string; staged: boolean }>;
+        machines: Record<string, { state: string; name: string; pid: number | null }>;
+      }
+    >;
+    foreignApps?: string[];
+  } {
+    const file = join(this.dir, "state.json");
+    return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { apps: {} };
+  }
+
+  seed(state: object): void {
+    writeFileSync(join(this.dir, "state.json"), JSON.stringify(state));
+  }
+
+  faults(faults: object[]): void {
+    writeFileSync(join(this.dir, "faults.json"), JSON.stringify(faults));
+  }
+
+  calls(): Array<{ argv: string[]; command: string; mutating: boolean; exitCode: number }> {
+    const file = join(this.dir, "calls.jsonl");
+    return existsSync(file)
+      ? readFileSync(file, "utf8")
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
+  }
+
+  /** Destroys every app (and so every machine process) and removes the state. */
+  async cleanup(): Promise<void> {
+    for (const app of Object.keys(this.state().apps)) await this.fly(["apps", "destroy", app, "--yes"]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The JSON result line a step printed. */
+export const resultOf = <T>(run: StepRun): T => JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as T;
