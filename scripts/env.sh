@@ -12,14 +12,47 @@ if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/toolchain.sh"); then
     *":$_chatwoot_fly_bin:"*) ;;
     *) export PATH="$_chatwoot_fly_bin:$PATH" ;;
   esac
+  # How to pass the policy pack: our language host build cannot run a pack directory
+  # (tools/policy-pack/run says why), a regular Pulumi install can.
+  case "$_chatwoot_fly_bin" in
+    "${CHATWOOT_FLY_CACHE:-$HOME/.cache/chatwoot-fly}"/*) export CHATWOOT_POLICY_PACK="$_chatwoot_fly_dir/../tools/policy-pack/run" ;;
+    *) export CHATWOOT_POLICY_PACK="$_chatwoot_fly_dir/../policies" ;;
+  esac
   # No "a newer version is available" lookups.
   export PULUMI_SKIP_UPDATE_CHECK=true
   # Plugins come from PATH (ambient) or an existing plugin cache, never from a
   # download; a caller may still override this explicitly.
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
-  unset _chatwoot_fly_dir _chatwoot_fly_bin
+  # Provider plugins that cannot be built here (docs/toolchain.md): a real one on PATH or in the plugin
+  # cache wins; otherwise the stand-ins (test doubles, tools/plugin-standins/README.md) go last on PATH.
+  _chatwoot_fly_standins=$(cd "$_chatwoot_fly_dir/../tools/plugin-standins/bin" && pwd)
+  _chatwoot_fly_used=""
+  _chatwoot_fly_cached=""
+  for _chatwoot_fly_p in command random; do
+    _chatwoot_fly_found=$(command -v "pulumi-resource-$_chatwoot_fly_p" 2>/dev/null || true)
+    if [ "$_chatwoot_fly_found" = "$_chatwoot_fly_standins/pulumi-resource-$_chatwoot_fly_p" ]; then
+      _chatwoot_fly_used="$_chatwoot_fly_used pulumi-resource-$_chatwoot_fly_p"
+    elif [ -z "$_chatwoot_fly_found" ]; then
+      if [ -n "$(find "${PULUMI_HOME:-$HOME/.pulumi}/plugins" -maxdepth 1 -name "resource-$_chatwoot_fly_p-*" -print 2>/dev/null | head -n 1)" ]; then
+        _chatwoot_fly_cached="$_chatwoot_fly_cached pulumi-resource-$_chatwoot_fly_p"
+      else
+        _chatwoot_fly_used="$_chatwoot_fly_used pulumi-resource-$_chatwoot_fly_p"
+      fi
+    fi
+  done
+  if [ -n "$_chatwoot_fly_used" ]; then
+    case ":$PATH:" in
+      *":$_chatwoot_fly_standins:"*) ;;
+      *) export PATH="$PATH:$_chatwoot_fly_standins" ;;
+    esac
+    # PATH (ambient) plugins win over the plugin cache, so a stand-in also shadows a cached plugin.
+    [ -z "$_chatwoot_fly_cached" ] || _chatwoot_fly_used="$_chatwoot_fly_used$_chatwoot_fly_cached (shadowing the plugin cache)"
+    echo "scripts/env.sh: stand-in plugins in use (test doubles, see tools/plugin-standins/README.md):$_chatwoot_fly_used" >&2
+  fi
+  unset _chatwoot_fly_dir _chatwoot_fly_bin _chatwoot_fly_standins _chatwoot_fly_used _chatwoot_fly_cached _chatwoot_fly_p _chatwoot_fly_found
 else
   echo "scripts/env.sh: scripts/toolchain.sh failed; PATH unchanged" >&2
   unset _chatwoot_fly_dir _chatwoot_fly_bin
+  # shellcheck disable=SC2317 # exit only runs when executed instead of sourced
   return 1 2>/dev/null || exit 1
 fi

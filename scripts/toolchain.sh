@@ -20,11 +20,16 @@
 # See docs/toolchain.md.
 set -euo pipefail
 
-PULUMI_VERSION=v3.274.1
-
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 modules=$repo/tools/toolchain
+
+# The CLI version is whatever tools/toolchain/cli/go.mod pins (single source).
+PULUMI_VERSION=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "$modules/cli/go.mod")
+[[ "$PULUMI_VERSION" == v3.* ]] || {
+  echo "toolchain.sh: cannot read the pulumi/pkg/v3 version from $modules/cli/go.mod" >&2
+  exit 1
+}
 cache=${CHATWOOT_FLY_CACHE:-$HOME/.cache/chatwoot-fly}
 toolchain_root=$cache/toolchain
 bin=$toolchain_root/$PULUMI_VERSION/bin
@@ -37,7 +42,7 @@ log() { printf '[toolchain +%ss] %s\n' "$(($(date +%s) - t0))" "$*" >&2; }
 # The version ldflag value is the version the binary reports.
 components=(
   "pulumi|cli|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION|required"
-  "pulumi-language-nodejs|nodejs|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.68.0|required"
+  "pulumi-language-nodejs|nodejs|github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs|github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(awk '$1 == "github.com/pulumi/pulumi/sdk/v3" { print $2; exit }' "$modules/nodejs/go.mod")|required"
   "pulumi-resource-command|command|github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command|github.com/pulumi/pulumi-command/provider/pkg/version.Version=v1.2.1|optional"
   "pulumi-resource-random|random|github.com/pulumi/pulumi-random/provider/v4/cmd/pulumi-resource-random|github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=v4.21.2|optional"
   "pulumi-resource-postgresql|postgresql|github.com/pulumi/pulumi-postgresql/provider/v3/cmd/pulumi-resource-postgresql|github.com/pulumi/pulumi-postgresql/provider/v3/pkg/version.Version=v3.18.1|optional"

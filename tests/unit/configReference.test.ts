@@ -9,7 +9,7 @@ describe("docs/config.md", () => {
   it("lists every key with its default", () => {
     const text = renderConfigReference();
     expect(text).toContain("| `chatwoot:rails.railsMaxThreads` | integer (1..64) | `5` |");
-    expect(text).toContain("| `chatwoot:database.migrations` | `direct` \\| `session` \\| `transaction` | `\"direct\"` |");
+    expect(text).toContain('| `chatwoot:database.migrations` | `direct` \\| `session` \\| `transaction` | `"direct"` |');
     expect(text).toContain("| `chatwoot:redisUrl` |");
   });
 });

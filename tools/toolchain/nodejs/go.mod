@@ -2,6 +2,13 @@ module chatwoot-fly/tools/toolchain/nodejs
 
 go 1.26.6
 
+// pulumi-language-nodejs from the newest sdk/v3 release served here that still
+// ships it inside the sdk/v3 module (v3.68.0). Its current home,
+// github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3, has no
+// tags and the module proxy here refuses its pseudo-versions (403); see
+// docs/toolchain.md. It is a gRPC shim in front of the @pulumi/pulumi npm
+// package, which carries the real Node.js runtime.
+
 tool github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
 
 require (

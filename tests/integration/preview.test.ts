@@ -1,0 +1,234 @@
+/**
+ * The real engine on the staging stack: `pulumi preview` with the policy pack, through the CLI and
+ * Node language host that scripts/env.sh puts on PATH (built by scripts/toolchain.sh), and the
+ * provider plugins it finds there (the stand-ins of tools/plugin-standins when no real
+ * pulumi-resource-command / -random exists). Preview runs no Command, so no flyctl is needed.
+ *
+ * Everything stateful lives in a temp dir: a file backend, PULUMI_HOME, and the stack's config files
+ * (`--config-file`, copied from Pulumi.staging.yaml, placeholder secrets). The project dir is the repo;
+ * `pulumi stack init` runs in a temp copy of Pulumi.yaml because it writes the passphrase salt to
+ * Pulumi.<stack>.yaml of its project dir.
+ *
+ * Policy pack: `--policy-pack policies/` needs a language host that implements RunPlugin; the v3.68.0
+ * host of scripts/toolchain.sh answers "not supported", so scripts/env.sh points CHATWOOT_POLICY_PACK
+ * at tools/policy-pack/run (the same pack, run by the run-policy-pack entry point a language host uses).
+ */
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const REPO = join(__dirname, "..", "..");
+const POLICIES = join(REPO, "policies");
+const STACK = `preview-test-${process.pid}`;
+
+jest.setTimeout(240_000);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 200_000): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+/** Engine events of `pulumi preview --json` with PULUMI_ENABLE_STREAMING_JSON_PREVIEW (one JSON object a line). */
+interface EngineEvent {
+  resourcePreEvent?: { metadata: { op: string; type: string; urn: string } };
+  policyEvent?: { resourceUrn?: string; message: string; policyName: string; enforcementLevel: string };
+  diagnosticEvent?: { message: string; severity: string };
+}
+
+interface Preview extends Run {
+  events: EngineEvent[];
+  /** Planned resources by type (provider resources left out). */
+  types: Record<string, number>;
+  policies: NonNullable<EngineEvent["policyEvent"]>[];
+  /** stdout, stderr and every event message, for error text. */
+  text: string;
+}
+
+function parsePreview(result: Run): Preview {
+  const events: EngineEvent[] = [];
+  for (const line of result.stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      events.push(JSON.parse(line) as EngineEvent);
+    } catch {
+      // not an event line
+    }
+  }
+  const types: Record<string, number> = {};
+  for (const e of events) {
+    const type = e.resourcePreEvent?.metadata.type;
+    if (type && !type.startsWith("pulumi:providers:")) types[type] = (types[type] ?? 0) + 1;
+  }
+  const policies = events.flatMap((e) => (e.policyEvent ? [e.policyEvent] : []));
+  const messages = events.flatMap((e) => [e.policyEvent?.message, e.diagnosticEvent?.message]).filter(Boolean);
+  return { ...result, events, types, policies, text: [result.stdout, result.stderr, ...messages].join("\n") };
+}
+
+/** The components and Commands every staging preview plans (secretKeyBase decides the RandomPassword). */
+const STAGING_TYPES = {
+  "pulumi:pulumi:Stack": 1,
+  "chatwoot:index:Deployment": 1,
+  "chatwoot:fly:App": 1,
+  "chatwoot:fly:Secrets": 1,
+  "chatwoot:fly:Migration": 1,
+  "chatwoot:fly:Rollout": 1,
+  "chatwoot:fly:MachineCounts": 1,
+  "chatwoot:database:Database": 1,
+  "command:local:Command": 5,
+};
+const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+
+let tmp = "";
+let env: NodeJS.ProcessEnv = {};
+/** `--policy-pack` argument: the pack dir, or tools/policy-pack/run when the language host cannot run it. */
+let policyPack = POLICIES;
+const configs = { staging: "", noKey: "", incident: "" };
+
+const pulumi = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => run("pulumi", args, { ...env, ...extraEnv });
+
+async function mustPulumi(args: string[]): Promise<Run> {
+  const result = await pulumi(args);
+  if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+async function preview(label: string, configFile: string): Promise<Preview> {
+  const args = (pack: string) => [
+    "preview",
+    "-C",
+    REPO,
+    "--stack",
+    STACK,
+    "--config-file",
+    configFile,
+    "--policy-pack",
+    pack,
+    "--json",
+    "--non-interactive",
+  ];
+  const streaming = { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" };
+  const result = await pulumi(args(policyPack), streaming);
+  console.log(`pulumi preview (${label}): ${result.seconds.toFixed(1)}s, exit ${result.code}`);
+  return parsePreview(result);
+}
+
+/** A failed preview fails the test with the engine's own words. */
+function expectSuccess(p: Preview): void {
+  if (p.code !== 0) throw new Error(`pulumi preview exited ${p.code}:\n${p.text}`);
+}
+
+beforeAll(async () => {
+  for (const dep of ["@pulumi/policy", "@pulumi/pulumi/cmd/run-policy-pack"]) {
+    if (!existsSync(join(POLICIES, "node_modules", dep))) {
+      throw new Error(
+        `the policy pack's dependencies are missing (${join(POLICIES, "node_modules", dep)}): run \`npm ci --prefix policies\` first`,
+      );
+    }
+  }
+
+  tmp = mkdtempSync(join(tmpdir(), "chatwoot-preview-"));
+  const home = join(tmp, "home");
+  const state = join(tmp, "state");
+  const project = join(tmp, "project");
+  for (const dir of [home, state, project]) mkdirSync(dir);
+
+  // The environment scripts/env.sh sets up (toolchain and, when needed, stand-in plugins on PATH).
+  const base: NodeJS.ProcessEnv = { ...process.env, PULUMI_HOME: home };
+  for (const k of ["PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_STACK", "PULUMI_ACCESS_TOKEN"]) delete base[k];
+  const sourced = await run("bash", ["-c", ". scripts/env.sh >/dev/null && env -0"], base, 900_000);
+  if (sourced.code !== 0) throw new Error(`sourcing scripts/env.sh failed:\n${sourced.stderr}`);
+  if (sourced.stderr.trim()) console.log(`scripts/env.sh: ${sourced.stderr.trim()}`);
+  env = Object.fromEntries(
+    sourced.stdout
+      .split("\0")
+      .filter((entry) => entry.includes("="))
+      .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+  );
+  Object.assign(env, { PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "preview-test-throwaway" });
+
+  // scripts/env.sh says how this toolchain takes the pack (the directory, or tools/policy-pack/run).
+  policyPack = env.CHATWOOT_POLICY_PACK ?? POLICIES;
+
+  // The stack, initialized outside the repo; its salt goes into our config files.
+  copyFileSync(join(REPO, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+  await mustPulumi(["stack", "init", STACK, "--non-interactive", "-C", project]);
+  const salt = readFileSync(join(project, `Pulumi.${STACK}.yaml`), "utf8").match(/^encryptionsalt: .*$/m)?.[0];
+  if (!salt) throw new Error("pulumi stack init wrote no encryptionsalt");
+
+  configs.staging = join(tmp, "staging.yaml");
+  const staging = readFileSync(join(REPO, "Pulumi.staging.yaml"), "utf8");
+  writeFileSync(configs.staging, `${staging.endsWith("\n") ? staging : `${staging}\n`}${salt}\n`);
+  const set = (file: string, ...args: string[]) => mustPulumi(["config", ...args, "-C", REPO, "--stack", STACK, "--config-file", file]);
+  await set(configs.staging, "set", "--secret", "chatwoot:databasePassword", "placeholder-database-password");
+  await set(configs.staging, "set", "--secret", "chatwoot:redisUrl", "rediss://default:placeholder@redis.example:6379");
+  await set(configs.staging, "set", "--secret", "chatwoot:secretKeyBase", "placeholder".repeat(8));
+  await set(configs.staging, "set", "--secret", "chatwoot:flyApiToken", "placeholder-fly-api-token");
+
+  configs.noKey = join(tmp, "staging-no-secret-key-base.yaml");
+  copyFileSync(configs.staging, configs.noKey);
+  await set(configs.noKey, "rm", "chatwoot:secretKeyBase");
+
+  // The incident's misconfiguration: the migration on the app's session pool.
+  configs.incident = join(tmp, "incident.yaml");
+  copyFileSync(configs.staging, configs.incident);
+  await set(configs.incident, "set", "--path", "chatwoot:database.migrations", "session");
+}, 900_000);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("pulumi preview of the staging stack with the policy pack", () => {
+  test("passes and plans the components and 5 Commands; the pack reports pool-headroom", async () => {
+    const p = await preview("staging", configs.staging);
+    expectSuccess(p);
+    expect(p.types).toEqual(STAGING_TYPES);
+    expect(p.events.filter((e) => e.resourcePreEvent).every((e) => e.resourcePreEvent?.metadata.op === "create")).toBe(true);
+    const headroom = p.policies.filter((e) => e.policyName === "pool-headroom");
+    expect(headroom.length).toBeGreaterThan(0);
+    expect(headroom.every((e) => e.enforcementLevel === "advisory")).toBe(true);
+    expect(p.policies.filter((e) => e.enforcementLevel === "mandatory")).toEqual([]);
+  });
+
+  test("without chatwoot:secretKeyBase it also plans the RandomPassword", async () => {
+    const p = await preview("staging, no secretKeyBase", configs.noKey);
+    expectSuccess(p);
+    expect(p.types).toEqual({ ...STAGING_TYPES, [RANDOM_PASSWORD]: 1 });
+  });
+
+  test("fails on the incident's misconfiguration (database.migrations: session)", async () => {
+    const p = await preview("incident: migrations on the session pool", configs.incident);
+    expect(p.code).not.toBe(0);
+    expect(p.text).toContain("session-pool-capacity");
+    const capacity = p.policies.filter((e) => e.policyName === "session-pool-capacity");
+    expect(capacity.map((e) => e.enforcementLevel)).toContain("mandatory");
+    expect(capacity.map((e) => e.message).join("\n")).toContain("peaks at 16 clients but pool_size is 15");
+  });
+
+  test("left the repo's stack config files alone", () => {
+    expect(existsSync(join(REPO, `Pulumi.${STACK}.yaml`))).toBe(false);
+  });
+});
