@@ -18,7 +18,7 @@ import { buildPlan, type DeploymentPlan } from "../../lib/plan";
 import { formatPostgresUrl } from "../../lib/postgresUrl";
 import { evaluatePlan, type Verdict } from "../../lib/rules";
 import * as fs from "node:fs";
-import { MAX_CLIENT_CONN_ERROR, PgBouncer } from "../support/pgbouncer";
+import { MAX_CLIENT_CONN_ERROR, PgBouncer } from "../../tools/local/pgbouncer";
 
 /** Supabase Micro: pool size 15 (FACTS.md compute table). */
 const MICRO_POOL_SIZE = 15;

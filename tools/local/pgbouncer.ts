@@ -59,6 +59,11 @@ export interface PgBouncerOptions {
   server?: { host: string; port: number };
   /** Superuser connection used to create and drop the throwaway role and database. */
   superuser?: ClientConfig;
+  /**
+   * An existing role and database to front instead of a throwaway pair (neither created nor dropped),
+   * e.g. when two PgBouncers (session and transaction) front the same database.
+   */
+  account?: { user: string; password: string; database: string };
   /** pgbouncer executable (default `pgbouncer` on PATH, else /usr/sbin/pgbouncer). */
   binary?: string;
   /** Milliseconds to wait for start and for stop (default 15000). */
@@ -182,9 +187,9 @@ export class PgBouncer {
     this.maxClientConn = options.maxClientConn ?? this.defaultPoolSize;
     this.server = options.server ?? { host: "127.0.0.1", port: 5432 };
     const id = `${NAME_PREFIX}${process.pid}_${randomBytes(4).toString("hex")}`;
-    this.user = id;
-    this.database = id;
-    this.password = randomBytes(18).toString("base64url");
+    this.user = options.account?.user ?? id;
+    this.database = options.account?.database ?? id;
+    this.password = options.account?.password ?? randomBytes(18).toString("base64url");
     for (const db of this.databases) {
       if (!SAFE_NAME.test(db.alias) || (db.dbname !== undefined && !SAFE_NAME.test(db.dbname))) {
         throw new Error(`PgBouncer: database alias/dbname must match ${SAFE_NAME}: ${db.alias}`);
@@ -248,7 +253,7 @@ export class PgBouncer {
     installExitHook();
     live.add(this);
     try {
-      await this.createRoleAndDatabase();
+      if (!this.options.account) await this.createRoleAndDatabase();
       let lastError: unknown;
       for (let attempt = 0; attempt < 5; attempt++) {
         try {

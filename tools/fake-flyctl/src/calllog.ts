@@ -1,0 +1,24 @@
+/** calls.jsonl: one JSON line per invocation (appended at exit; lines are small, O_APPEND keeps them whole). */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface CallRecord {
+  ts: string;
+  argv: string[];
+  command: string | null;
+  mutating: boolean;
+  /** false when a mutating command found nothing to change (scale count already at the counts). */
+  changed?: boolean;
+  exitCode: number;
+  durationMs: number;
+  fault?: string;
+}
+
+export function appendCall(dir: string, record: CallRecord): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.appendFileSync(path.join(dir, "calls.jsonl"), JSON.stringify(record) + "\n");
+  } catch {
+    // Logging must never change the outcome of a call.
+  }
+}

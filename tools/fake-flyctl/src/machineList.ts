@@ -1,0 +1,52 @@
+/** `machine list --app A --json`: every machine as the Machines API shows it (destroyed ones are gone). */
+import { requireApp } from "./apps";
+import { type CommandSpec, F, notEmulated } from "./cli";
+import { type Machine, readState } from "./store";
+
+/** A machine as the Machines API returns it (GET /v1/apps/{app}/machines/{id}). */
+export function machineJson(m: Machine) {
+  const [repository, tag] = m.config.image.includes(":")
+    ? [m.config.image.slice(0, m.config.image.lastIndexOf(":")), m.config.image.slice(m.config.image.lastIndexOf(":") + 1)]
+    : [m.config.image, "latest"];
+  return {
+    id: m.id,
+    name: m.name,
+    state: m.state === "destroying" ? "destroying" : m.state,
+    region: m.region,
+    instance_id: m.instanceId,
+    private_ip: `fdaa:0:1:a7b:${m.id.slice(0, 4)}:${m.id.slice(4, 8)}:${m.id.slice(8, 12)}:2`,
+    config: {
+      image: m.config.image,
+      env: m.config.env,
+      guest: m.config.guest,
+      metadata: m.config.metadata,
+      init: m.config.init,
+      restart: m.config.restart,
+    },
+    image_ref: { registry: "registry-1.docker.io", repository, tag, digest: "" },
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+    events: m.events,
+  };
+}
+
+export const machineList: CommandSpec = {
+  key: "machine list",
+  flags: [F.app, F.config, F.json, notEmulated("quiet", "q", "bool")],
+  minArgs: 0,
+  maxArgs: 0,
+  mutating: false,
+  run: ({ stateDir, parsed, out }) => {
+    const app = requireApp(stateDir, parsed.strings.app);
+    const machines = Object.values(readState(stateDir).apps[app.name]?.machines ?? {}).sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
+    if (parsed.bools.json) {
+      out(JSON.stringify(machines.map(machineJson), null, 2));
+      return;
+    }
+    out(`${machines.length} machines have been retrieved from app ${app.name}.`);
+    out(["ID", "NAME", "STATE", "REGION", "IMAGE", "PROCESS GROUP", "CREATED"].join("\t"));
+    for (const m of machines) out([m.id, m.name, m.state, m.region, m.config.image, m.processGroup ?? "", m.createdAt].join("\t"));
+  },
+};
