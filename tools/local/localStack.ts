@@ -49,6 +49,12 @@ export class LocalStack {
   readonly fakeFlyDir: string;
   readonly session = new PgBouncer({ poolMode: "session", defaultPoolSize: 15, maxClientConn: 15, queryWaitTimeout: 10 });
   transaction?: PgBouncer;
+  /** Every secret value this stack was given, for leak checks. */
+  readonly secretValues: string[] = [];
+  /** Everything the engine printed, in order. */
+  readonly transcript: string[] = [];
+  /** The last exported state (set by callers that export it). */
+  lastState = "";
   private env: NodeJS.ProcessEnv = {};
   private configFile = "";
 
@@ -121,6 +127,7 @@ export class LocalStack {
   }
 
   private setSecret(key: string, value: string): Promise<CommandResult> {
+    this.secretValues.push(value);
     return this.must(
       "pulumi",
       ["config", "set", "--secret", `chatwoot:${key}`, "--stack", STACK, "--config-file", this.configFile, "-C", REPO],
@@ -220,7 +227,10 @@ export class LocalStack {
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d));
       child.stderr.on("data", (d: Buffer) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
+      child.on("close", (code) => {
+        this.transcript.push(stdout, stderr);
+        resolve({ code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+      });
       child.stdin.end(stdin ?? "");
     });
   }
