@@ -1,25 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ENV } from "../lib/commandEnv";
 import type { Endpoint } from "../lib/endpoints";
-import type { MigrationSpec } from "../steps/migrate";
+import type { MigrationSettings, MigrationSpec } from "../steps/migrate";
 import { flyStep, stepResult, type FlyConnection } from "./flyStep";
 
-/** Arguments of {@link MigrationMachine}. */
-export interface MigrationMachineArgs {
+/** Arguments of {@link MigrationMachine}: the machine's settings, how to reach Fly and the endpoint. */
+export interface MigrationMachineArgs extends MigrationSettings {
   /** How to reach Fly. */
   fly: FlyConnection;
-  /** Image to migrate with: the image about to roll out. */
-  image: string;
-  /** Command to run. @default ["bundle","exec","rails","db:chatwoot_prepare"] (from chatwoot:migration.command) */
-  command: string[];
-  /** Memory of the machine in MB. @default 1024 */
-  memoryMb: number;
-  /** Seconds before the machine is stopped and the step fails. @default 900 */
-  timeoutSeconds: number;
-  /** POSTGRES_STATEMENT_TIMEOUT of the migration. @default "600s" (Chatwoot's release line) */
-  statementTimeout: string;
-  /** Region of the machine. @default the app's primary region */
-  region: string;
   /** Endpoint the migration connects to; its URL reaches the machine as the MIGRATION_DATABASE_URL secret. */
   endpoint: Endpoint;
 }

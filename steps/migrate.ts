@@ -8,13 +8,24 @@ import { ENV } from "../lib/commandEnv";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { StepError } from "./flyctl";
 
-export interface MigrationSpec {
+/** How the migration machine runs; set by MigrationMachine from chatwoot:migration and the plan. */
+export interface MigrationSettings {
+  /** Image to migrate with: the image about to roll out. */
   image: string;
+  /** Command to run. @default ["bundle","exec","rails","db:chatwoot_prepare"] (from chatwoot:migration.command) */
   command: string[];
+  /** Memory of the machine in MB. @default 1024 */
   memoryMb: number;
+  /** Seconds before the machine is stopped and the step fails. @default 900 */
   timeoutSeconds: number;
+  /** POSTGRES_STATEMENT_TIMEOUT of the migration. @default "600s" (Chatwoot's release line) */
   statementTimeout: string;
+  /** Region of the machine. @default the app's primary region */
   region: string;
+}
+
+/** What the migrate step reads from CHATWOOT_MIGRATION. */
+export interface MigrationSpec extends MigrationSettings {
   /** Which endpoint the migration uses (kind host:port), for messages. */
   endpoint: string;
 }

@@ -13,7 +13,7 @@ import { FlyError } from "./errors";
 import { instanceId, machineId, machineName } from "./ids";
 import { IMAGE_DIR, SUPERVISOR, TSCONFIG, TS_NODE_REGISTER, logsDir } from "./paths";
 import { event, secretsDigest } from "./machineEnv";
-import { type HttpCheck, type Machine, type MachineConfig, type MachineFault, getMachine, pidAlive, update, updateMachine } from "./store";
+import { type HttpCheck, type Machine, getMachine, pidAlive, update, updateMachine } from "./store";
 import { isoNow, sleep } from "./time";
 
 export const START_TIMEOUT_MS = 60_000;
@@ -29,18 +29,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface NewMachine {
-  app: string;
+/** What a new machine is made of; the rest of its record is filled at creation. */
+export type NewMachine = Pick<
+  Machine,
+  "app" | "region" | "config" | "processGroup" | "hostPort" | "check" | "killSignal" | "killTimeoutMs" | "fault"
+> & {
   name?: string;
-  region: string;
-  config: MachineConfig;
-  processGroup: string | null;
-  hostPort: number | null;
-  check: HttpCheck | null;
-  killSignal: string;
-  killTimeoutMs: number;
-  fault?: MachineFault;
-}
+};
 
 export function createMachine(dir: string, input: NewMachine): Machine {
   const now = isoNow();
