@@ -115,7 +115,7 @@ async function mustPulumi(args: string[]): Promise<Run> {
   return result;
 }
 
-async function preview(label: string, configFile: string): Promise<Preview> {
+async function preview(label: string, configFile: string, extra: string[] = []): Promise<Preview> {
   const args = (pack: string) => [
     "preview",
     "-C",
@@ -128,6 +128,7 @@ async function preview(label: string, configFile: string): Promise<Preview> {
     pack,
     "--json",
     "--non-interactive",
+    ...extra,
   ];
   const streaming = { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" };
   const result = await pulumi(args(policyPack), streaming);
@@ -226,6 +227,15 @@ describe("pulumi preview of the staging stack with the policy pack", () => {
     const capacity = p.policies.filter((e) => e.policyName === "session-pool-capacity");
     expect(capacity.map((e) => e.enforcementLevel)).toContain("mandatory");
     expect(capacity.map((e) => e.message).join("\n")).toContain("peaks at 16 clients but pool_size is 15");
+  });
+
+  test("--policy-pack-config can lower a policy's enforcement level", async () => {
+    const levels = join(tmp, "policy-config.json");
+    writeFileSync(levels, JSON.stringify({ "session-pool-capacity": "advisory", "migrations-off-shared-session-pool": "advisory" }));
+    const p = await preview("incident, capacity policies advisory", configs.incident, ["--policy-pack-config", levels]);
+    expectSuccess(p);
+    const capacity = p.policies.filter((e) => e.policyName === "session-pool-capacity");
+    expect(capacity.map((e) => e.enforcementLevel)).toEqual(["advisory"]);
   });
 
   test("left the repo's stack config files alone", () => {
