@@ -30,16 +30,23 @@ function typeOf(schema: JsonSchema): string {
   if (schema.const !== undefined) return `\`${String(schema.const)}\``;
   if (schema.type === "array") return `list of ${typeOf(schema.items ?? {})}`;
   if (schema.type === "object" && !schema.properties) return "map";
-  const range = schema.minimum !== undefined || (schema.maximum !== undefined && schema.maximum < 1e15) ? ` (${schema.minimum ?? ""}..${schema.maximum !== undefined && schema.maximum < 1e15 ? schema.maximum : ""})` : "";
+  const range =
+    schema.minimum !== undefined || (schema.maximum !== undefined && schema.maximum < 1e15)
+      ? ` (${schema.minimum ?? ""}..${schema.maximum !== undefined && schema.maximum < 1e15 ? schema.maximum : ""})`
+      : "";
   return `${String(schema.type ?? "any")}${range}`;
 }
 
 function rows(schema: JsonSchema, path: string, required: boolean, out: string[]): void {
   const isSection = schema.type === "object" && schema.properties;
-  const def = schema.default === undefined || isSection ? (required ? "**required**" : "optional") : `\`${JSON.stringify(schema.default)}\``;
-  out.push(`| \`chatwoot:${path}\` | ${isSection ? "section" : typeOf(schema)} | ${def} | ${(schema.description ?? "").replace(/\|/g, "\\|")} |`);
+  const def =
+    schema.default === undefined || isSection ? (required ? "**required**" : "optional") : `\`${JSON.stringify(schema.default)}\``;
+  out.push(
+    `| \`chatwoot:${path}\` | ${isSection ? "section" : typeOf(schema)} | ${def} | ${(schema.description ?? "").replace(/\|/g, "\\|")} |`,
+  );
   if (!isSection) return;
-  for (const [key, child] of Object.entries(schema.properties ?? {})) rows(child, `${path}.${key}`, (schema.required ?? []).includes(key), out);
+  for (const [key, child] of Object.entries(schema.properties ?? {}))
+    rows(child, `${path}.${key}`, (schema.required ?? []).includes(key), out);
 }
 
 export function renderConfigReference(): string {
