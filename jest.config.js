@@ -1,5 +1,5 @@
 /** Two suites: unit (pure logic, mocked Pulumi runtime) and integration (real engine, PostgreSQL, PgBouncer). */
-const tsJest = ["ts-jest", { diagnostics: false, isolatedModules: true }];
+const tsJest = ["ts-jest", { diagnostics: false }];
 module.exports = {
   projects: [
     {

@@ -25,6 +25,7 @@ export interface StackOverrides {
   image?: string;
   migrations?: "direct" | "session" | "transaction";
   webMemoryMb?: number;
+  workerCount?: number;
 }
 
 export interface FlyCall {
@@ -118,7 +119,9 @@ export class LocalStack {
     db.endpoints.transaction.port = this.transaction!.port;
     if (overrides.migrations) db.migrations = overrides.migrations;
     if (overrides.image) config["chatwoot:image"] = overrides.image;
-    if (overrides.webMemoryMb) (config["chatwoot:processes"] as { web: { memoryMb: number } }).web.memoryMb = overrides.webMemoryMb;
+    const processes = config["chatwoot:processes"] as Record<"web" | "worker", { memoryMb: number; count: number }>;
+    if (overrides.webMemoryMb) processes.web.memoryMb = overrides.webMemoryMb;
+    if (overrides.workerCount !== undefined) processes.worker.count = overrides.workerCount;
     config["chatwoot:flyctl"] = join(REPO, "tools/fake-flyctl/bin/flyctl");
     for (const [key, value] of Object.entries(previous?.config ?? {})) {
       if (typeof value === "object" && value !== null && "secure" in value) config[key] = value;
@@ -126,7 +129,8 @@ export class LocalStack {
     writeFileSync(this.configFile, stringify({ encryptionsalt: salt, config }));
   }
 
-  private setSecret(key: string, value: string): Promise<CommandResult> {
+  /** Sets a secret of the stack (value on stdin, never argv). */
+  setSecret(key: string, value: string): Promise<CommandResult> {
     this.secretValues.push(value);
     return this.must(
       "pulumi",
@@ -219,7 +223,8 @@ export class LocalStack {
     await this.session.stop();
   }
 
-  private run(command: string, args: string[], stdin?: string): Promise<CommandResult> {
+  /** Runs a command in the stack's environment (toolchain, backend, flyctl stand-in state). */
+  run(command: string, args: string[], stdin?: string): Promise<CommandResult> {
     const started = Date.now();
     return new Promise((resolve) => {
       const child = spawn(command, args, { cwd: REPO, env: this.env });

@@ -1,0 +1,2 @@
+// No resources: what `pulumi preview` costs on this engine before any program work.
+export {};
