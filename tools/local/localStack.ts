@@ -26,6 +26,9 @@ export interface StackOverrides {
   migrations?: "direct" | "session" | "transaction";
   webMemoryMb?: number;
   workerCount?: number;
+  migration?: { command?: string[]; timeoutSeconds?: number };
+  /** Port of the direct endpoint (a closed port makes the database unreachable). */
+  directPort?: number;
 }
 
 export interface FlyCall {
@@ -122,6 +125,8 @@ export class LocalStack {
     const processes = config["chatwoot:processes"] as Record<"web" | "worker", { memoryMb: number; count: number }>;
     if (overrides.webMemoryMb) processes.web.memoryMb = overrides.webMemoryMb;
     if (overrides.workerCount !== undefined) processes.worker.count = overrides.workerCount;
+    if (overrides.migration) config["chatwoot:migration"] = { ...(config["chatwoot:migration"] as object), ...overrides.migration };
+    if (overrides.directPort) db.endpoints.direct.port = overrides.directPort;
     config["chatwoot:flyctl"] = join(REPO, "tools/fake-flyctl/bin/flyctl");
     for (const [key, value] of Object.entries(previous?.config ?? {})) {
       if (typeof value === "object" && value !== null && "secure" in value) config[key] = value;
@@ -166,6 +171,11 @@ export class LocalStack {
 
   private pack(withPolicyPack: boolean): string[] {
     return withPolicyPack ? ["--policy-pack", process.env.CHATWOOT_POLICY_PACK ?? join(REPO, "policies")] : [];
+  }
+
+  /** Makes the flyctl stand-in fail calls (tools/fake-flyctl/README.md, "Faults"). */
+  injectFaults(faults: Array<{ command: string; mode: string; exitCode?: number; stderr?: string; times?: number }>): void {
+    writeFileSync(join(this.fakeFlyDir, "faults.json"), JSON.stringify(faults));
   }
 
   /** Calls the flyctl stand-in logged so far. */
