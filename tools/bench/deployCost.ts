@@ -6,7 +6,10 @@ import { encodeSecretsForImport } from "../../lib/secretsImport";
 import { LocalStack, REPO, type StackOverrides } from "../local/localStack";
 import { IMAGE_NEW, IMAGE_OLD } from "../local/scenario";
 import { join } from "node:path";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { parse } from "yaml";
+import { validatePlain } from "../../lib/config/validate";
+import { buildPlan } from "../../lib/plan";
 import { tmpdir } from "node:os";
 
 interface Cost {
@@ -38,7 +41,7 @@ async function withPeak<T>(stack: LocalStack, work: () => Promise<T>): Promise<{
 
 async function measure(stack: LocalStack, change: string, work: () => Promise<{ code: number }>): Promise<Cost> {
   const calls = stack.flyCalls().length;
-  const restarts = stack.machines().reduce((n, m) => n + m.restarts, 0);
+  const restartsBefore = new Map(stack.machines().map((m) => [m.id, m.restarts]));
   const started = Date.now();
   const { value, peak } = await withPeak(stack, work);
   const made = stack.flyCalls().slice(calls);
@@ -47,7 +50,8 @@ async function measure(stack: LocalStack, change: string, work: () => Promise<{ 
     seconds: (Date.now() - started) / 1000,
     calls: made.length,
     mutating: made.filter((c) => c.mutating).length,
-    restarts: stack.machines().reduce((n, m) => n + m.restarts, 0) - restarts,
+    // Restarts of the machines that exist after the change (new and destroyed machines do not count).
+    restarts: stack.machines().reduce((n, m) => n + m.restarts - (restartsBefore.get(m.id) ?? m.restarts), 0),
     peakClients: peak,
     exit: value.code,
   };
@@ -97,8 +101,10 @@ export async function deployCost(say: (line?: string) => void): Promise<void> {
  * a second try. `fly scale memory` is not part of the stand-in's contract, so [[vm]] carries memory.
  */
 async function handRun(stack: LocalStack): Promise<Cost[]> {
-  const fly = (label: string, args: string[], stdin?: string) =>
-    measure(stack, label, () => stack.run(join(REPO, "tools/fake-flyctl/bin/flyctl"), args, stdin));
+  // By hand the operator's own token is in the environment (the stack passes its configured one).
+  const flyctl = (args: string[], stdin?: string) =>
+    stack.run("env", ["FLY_API_TOKEN=hand-run-token", join(REPO, "tools/fake-flyctl/bin/flyctl"), ...args], stdin);
+  const fly = (label: string, args: string[], stdin?: string) => measure(stack, label, () => flyctl(args, stdin));
   const app = "chatwoot-local";
   const s = stack.session;
   const sessionUrl = `postgres://${s.user}:${encodeURIComponent(s.password)}@127.0.0.1:${s.port}/${s.database}?sslmode=disable`;
@@ -116,10 +122,6 @@ async function handRun(stack: LocalStack): Promise<Cost[]> {
   const dir = mkdtempSync(join(tmpdir(), "hand-run-"));
   const flyToml = join(dir, "fly.toml");
   stack.writeConfig({ image: IMAGE_OLD, migrations: "session" });
-  const { buildPlan } = await import("../../lib/plan");
-  const { validatePlain } = await import("../../lib/config/validate");
-  const { parse } = await import("yaml");
-  const { readFileSync } = await import("node:fs");
   const rendered = parse(readFileSync(join(stack.stateDir, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
   const plain = Object.fromEntries(
     Object.entries(rendered.config)
@@ -164,6 +166,6 @@ async function handRun(stack: LocalStack): Promise<Cost[]> {
     }),
     { change: "**hand-run sequence, total**", seconds: 0, calls: 0, mutating: 0, restarts: 0, peakClients: 0, exit: 0 },
   );
-  await stack.run(join(REPO, "tools/fake-flyctl/bin/flyctl"), ["apps", "destroy", app, "--yes"]);
+  await flyctl(["apps", "destroy", app, "--yes"]);
   return [...costs, total];
 }
