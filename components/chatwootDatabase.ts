@@ -37,7 +37,7 @@ function urlOf(endpoint: Endpoint, password: string, extra: Record<string, strin
     user: endpoint.user,
     password,
     database: endpoint.database,
-    params: { sslmode: endpoint.sslmode, ...extra },
+    params: { ...extra, sslmode: endpoint.sslmode },
   });
 }
 

@@ -15,7 +15,7 @@ export interface FlySecretsArgs {
  * value changes; keys that leave `values` are unset. The deploy that follows delivers them.
  */
 export class FlySecrets extends pulumi.ComponentResource {
-  /** Changes whenever the secrets were imported again; the rollout depends on it. */
+  /** Changes exactly when a secret value changes (a digest of them); the rollout depends on it. */
   public readonly revision: pulumi.Output<string>;
   /** Names of the managed secrets. */
   public readonly keys: pulumi.Output<string[]>;
@@ -29,7 +29,8 @@ export class FlySecrets extends pulumi.ComponentResource {
       { parent: this },
     );
     const record = stepResult<{ keys: string[]; revision: string }>(staged);
-    this.revision = pulumi.unsecret(record.apply((r) => r.revision));
+    // A digest of the values: kept secret like them.
+    this.revision = record.apply((r) => r.revision);
     this.keys = pulumi.unsecret(record.apply((r) => r.keys));
     this.registerOutputs({ revision: this.revision, keys: this.keys });
   }

@@ -29,6 +29,11 @@ export interface FlyStepArgs {
   triggers?: pulumi.Input<unknown>[];
   /** Whether stdout/stderr may carry credentials and must be stored as secrets. @default false */
   secretOutput?: boolean;
+  /**
+   * Whether a change of `environment` runs the step again. When false only `triggers` do (the update
+   * keeps the previous result), so e.g. a rotated Fly token does not re-run a migration. @default true
+   */
+  rerunOnUpdate?: boolean;
 }
 
 export function flyStep(name: string, args: FlyStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
@@ -42,7 +47,7 @@ export function flyStep(name: string, args: FlyStepArgs, opts: pulumi.CustomReso
     name,
     {
       create: stepCommand(args.create),
-      update: stepCommand(args.create),
+      update: stepCommand(args.rerunOnUpdate === false ? "keep-result" : args.create),
       delete: args.delete === undefined ? undefined : stepCommand(args.delete),
       environment,
       triggers: args.triggers,

@@ -50,6 +50,7 @@ export class MigrationMachine extends pulumi.ComponentResource {
           JSON.stringify(args.command),
           `${args.endpoint.user}@${args.endpoint.host}:${args.endpoint.port}/${args.endpoint.database}`,
         ],
+        rerunOnUpdate: false,
       },
       { parent: this },
     );

@@ -8,7 +8,6 @@ export const ENV = {
   flyctl: "CHATWOOT_FLYCTL",
   app: "CHATWOOT_FLY_APP",
   org: "CHATWOOT_FLY_ORG",
-  region: "CHATWOOT_FLY_REGION",
   destroyOnDelete: "CHATWOOT_DESTROY_ON_DELETE",
   secrets: "CHATWOOT_SECRETS",
   flyToken: "FLY_API_TOKEN",

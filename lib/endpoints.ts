@@ -32,10 +32,6 @@ export function supabaseModeOf(host: string, port: number): EndpointKind | undef
   return undefined;
 }
 
-export function isSupabaseHost(host: string): boolean {
-  return SUPABASE_DIRECT.test(host) || SUPABASE_POOLER.test(host);
-}
-
 const LOCAL_HOSTS = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/;
 
 export function isLocalHost(host: string): boolean {

@@ -14,6 +14,10 @@ const STEPS: Record<string, () => Promise<void>> = {
   "import-secrets": importSecrets,
   "unset-secrets": unsetSecrets,
   migrate,
+  // On an update whose triggers did not change: the previous run's result stands.
+  "keep-result": async () => {
+    process.stdout.write(process.env.PULUMI_COMMAND_STDOUT ?? "{}");
+  },
   deploy,
   scale,
 };

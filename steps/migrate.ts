@@ -64,7 +64,11 @@ function exitCodeOf(machine: ListedMachine): { code: number; oomKilled: boolean 
 async function destroy(ctx: StepContext, id: string): Promise<void> {
   const destroyed = await ctx.fly.run(["machine", "destroy", id, "--app", ctx.app, "--force"]);
   if (destroyed.code === 0) log(`removed migration machine ${id}`);
-  else log(`migration machine ${id} was already gone`);
+  else if (/not found|could not be retrieved/i.test(destroyed.stderr + destroyed.stdout)) log(`migration machine ${id} was already gone`);
+  else
+    log(
+      `could not remove migration machine ${id}; remove it by hand (fly machine destroy ${id} --force): ${ctx.fly.failure(["machine", "destroy", id], destroyed).message}`,
+    );
 }
 
 export async function migrate(): Promise<void> {

@@ -3,7 +3,7 @@
  * unsets the keys this stack set before but no longer has. Staged values reach the machines with the
  * deploy that follows, so a change costs no restart of its own.
  */
-import { randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { ENV } from "../lib/commandEnv";
 import { encodeSecretsForImport, UnencodableSecretError } from "../lib/secretsImport";
 import { jsonEnv, log, result, stepContext } from "./context";
@@ -55,7 +55,8 @@ export async function importSecrets(): Promise<void> {
     await ctx.fly.ok(["secrets", "unset", ...stale, "--app", ctx.app, "--stage"]);
     log(`unset secrets that left the config: ${stale.join(", ")}`);
   }
-  const record: SecretsRecord = { keys, revision: randomUUID() };
+  // Same values, same revision: re-running this step (e.g. for a rotated Fly token) redeploys nothing.
+  const record: SecretsRecord = { keys, revision: createHash("sha256").update(stdin).digest("hex") };
   result(record);
 }
 

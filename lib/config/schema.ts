@@ -153,6 +153,13 @@ export const deploySchema = z
   .default({ strategy: "rolling", healthCheckPath: "/health", internalPort: 3000 })
   .describe("Rollout settings.");
 
+/**
+ * Query parameters the app's DATABASE_URL may carry: Rails' connection flags (prepared_statements and
+ * advisory_locks for a transaction pooler) and libpq timeouts. sslmode, host, user and password come
+ * from their own keys, so they cannot be overridden (or leak) through here.
+ */
+export const APP_URL_PARAMS = ["prepared_statements", "advisory_locks", "connect_timeout", "application_name"] as const;
+
 export const ENDPOINT_KINDS = ["direct", "session", "transaction"] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
@@ -191,7 +198,7 @@ export const databaseSchema = z
     app: z.enum(ENDPOINT_KINDS).default("session").describe("Endpoint that web and worker use at runtime."),
     migrations: z.enum(ENDPOINT_KINDS).default("direct").describe("Endpoint the migration machine uses."),
     urlParams: z
-      .record(z.string().regex(/^[a-z_]+$/), z.string().regex(/^[A-Za-z0-9_.-]+$/))
+      .partialRecord(z.enum(APP_URL_PARAMS), z.string().regex(/^[A-Za-z0-9_.-]+$/))
       .default({})
       .describe("Query parameters added to the app's DATABASE_URL, e.g. prepared_statements=false."),
     limits: z

@@ -217,9 +217,10 @@ export function crossCheckDatabaseUrl(config: PlainConfig, databaseUrl: string):
       ["database", parts.database, config.database.name],
     ] as const
   ).filter(([, actual, expected]) => actual !== expected);
-  const issues: ConfigIssue[] = mismatches.map(([field, actual, expected]) => ({
+  const issues: ConfigIssue[] = mismatches.map(([field, , expected]) => ({
     key,
-    message: `its ${field} (${actual}) differs from database.endpoints.${config.database.app} / database.name (${expected})`,
+    // The DSN is secret: name the field and the expected value, never what the DSN holds.
+    message: `its ${field} differs from database.endpoints.${config.database.app} / database.name (expected ${expected})`,
     fix: `make the DSN and the plain fields agree (the plain fields drive the connection budget)`,
   }));
   if (parts.password === undefined) {

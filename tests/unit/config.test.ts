@@ -125,6 +125,18 @@ describe("plain config", () => {
       "chatwoot:database.urlParams.prepared_statements",
       "Invalid",
     ],
+    [
+      "url param overriding sslmode",
+      { database: { urlParams: { sslmode: "disable" } } },
+      "chatwoot:database.urlParams.sslmode",
+      "unknown key",
+    ],
+    [
+      "url param carrying a password",
+      { database: { urlParams: { password: "x" } } },
+      "chatwoot:database.urlParams.password",
+      "unknown key",
+    ],
     ["migration command empty", { migration: { command: [] } }, "chatwoot:migration.command", ">=1"],
     [
       "migration command with newline",
@@ -200,7 +212,7 @@ describe("secrets", () => {
     const good = "postgres://postgres.hotdashstagingref0:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres";
     expect(crossCheckDatabaseUrl(config, good)).toEqual([]);
     const wrongPort = crossCheckDatabaseUrl(config, good.replace(":5432/", ":6543/"));
-    expect(wrongPort.map(formatIssue).join()).toContain("its port (6543) differs from database.endpoints.session");
+    expect(wrongPort.map(formatIssue).join()).toContain("its port differs from database.endpoints.session / database.name (expected 5432)");
     const issues = crossCheckDatabaseUrl(
       config,
       "postgres://postgres.hotdashstagingref0@aws-0-us-east-1.pooler.supabase.com:5432/postgres",

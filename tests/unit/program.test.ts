@@ -171,6 +171,9 @@ describe("the program on the staging stack", () => {
   });
 
   it("re-runs the migration only on image, command or endpoint changes (triggers)", () => {
+    // An environment change alone (e.g. a rotated Fly token) keeps the previous result.
+    expect(command("chatwoot-migration-run").props.update).toContain("steps/main.ts keep-result");
+    expect(command("chatwoot-rollout-deploy").props.update).toContain("steps/main.ts deploy");
     expect(command("chatwoot-migration-run").props.triggers).toEqual([
       "chatwoot/chatwoot:v4.14.0",
       '["bundle","exec","rails","db:chatwoot_prepare"]',
@@ -249,7 +252,9 @@ describe("config errors stop the program before any resource", () => {
       config,
       [...Object.keys(SECRETS), "databaseUrl"].map((k) => `chatwoot:${k}`),
     );
-    expect(error?.message).toContain("chatwoot:databaseUrl: its port (6543) differs");
+    expect(error?.message).toContain(
+      "chatwoot:databaseUrl: its port differs from database.endpoints.session / database.name (expected 5432)",
+    );
     expect(error?.message).not.toContain("pw-9");
   });
 });
