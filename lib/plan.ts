@@ -73,10 +73,20 @@ export function endpointLimits(config: PlainConfig): Record<EndpointKind, { limi
   };
 }
 
-function roleConnectionLimit(budget: PoolBudget[], consoleReserve: number, poolSize: number): number {
+/**
+ * Server connections the app role holds: its own direct clients at their peak phase, plus for every
+ * pooler pool the server connections the pooler opens for it (at most its pool size), plus the console
+ * reserve. Counted the same whether or not the poolers front the direct server's budget.
+ */
+function roleConnectionLimit(budget: PoolBudget[], consoleReserve: number, poolSize: number | undefined): number {
   const direct = budget.find((p) => p.kind === "direct");
-  const serverSide = direct ? direct.peak : budget.reduce((n, pool) => n + Math.min(pool.peak, poolSize), 0);
-  return serverSide + consoleReserve;
+  const own = (direct?.contributions ?? []).filter((c) => c.role !== "pooler-backends");
+  const directPeak = Math.max(
+    own.reduce((n, c) => n + c.migration, 0),
+    own.reduce((n, c) => n + c.rollout, 0),
+  );
+  const poolerBackends = budget.filter((p) => p.kind !== "direct").reduce((n, pool) => n + Math.min(pool.peak, poolSize ?? pool.peak), 0);
+  return directPeak + poolerBackends + consoleReserve;
 }
 
 export function buildPlan(config: PlainConfig): DeploymentPlan {
@@ -122,7 +132,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     consoleReserve: config.budget.consoleReserve,
     headroomPercent: config.budget.headroomPercent,
     budget,
-    roleConnectionLimit: roleConnectionLimit(budget, config.budget.consoleReserve, limits.session?.limit ?? 0),
+    roleConnectionLimit: roleConnectionLimit(budget, config.budget.consoleReserve, limits.session?.limit),
     env,
     flyToml: renderFlyToml({
       app: config.app.name,

@@ -1,0 +1,27 @@
+import { planOf, stagingRaw, stagingWith } from "../support/configs";
+
+describe("the app role's connection limit", () => {
+  it("is the migration on direct + the session pool's server connections + the console reserve (Supabase)", () => {
+    expect(planOf(stagingRaw()).roleConnectionLimit).toBe(1 + 15 + 1);
+  });
+
+  it("counts pooler backends on plain PostgreSQL too (a PgBouncer in front of the same server)", () => {
+    const raw = stagingWith({
+      database: {
+        provider: "postgres",
+        sslmode: "disable",
+        endpoints: { direct: { host: "127.0.0.1", port: 5432, user: "app" }, session: { host: "127.0.0.1", port: 6432, user: "app" } },
+        limits: { poolSize: 15, maxConnections: 100 },
+      },
+    });
+    delete (raw.database as Record<string, unknown>).computeSize;
+    expect(planOf(raw).roleConnectionLimit).toBe(1 + 15 + 1);
+  });
+
+  it("caps each pool's backends at its pool size", () => {
+    expect(planOf(stagingWith({ deploy: { strategy: "bluegreen" }, database: { migrations: "direct" } })).roleConnectionLimit).toBe(
+      1 + 15 + 1,
+    );
+    expect(planOf(stagingWith({ rails: { sidekiqConcurrency: 2 } })).roleConnectionLimit).toBe(1 + 7 + 1);
+  });
+});
