@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { Client } from "pg";
 import { renderFlyToml } from "../../lib/flyToml";
 import { parseSecrets } from "../../tools/fake-flyctl/src/secretsParser";
+import { readCalls } from "../../tools/fake-flyctl/src/calllog";
 
 jest.setTimeout(60_000);
 
@@ -366,11 +367,7 @@ describe("fake flyctl: apps, secrets, flags, faults", () => {
     expect(foreign.stderr).toContain("Name has already been taken");
     expect((JSON.parse(mineR.stdout) as Array<{ Name: string }>).map((a) => a.Name)).toEqual(["cw-one"]);
     expect(JSON.parse(noneR.stdout)).toEqual([]);
-    const calls = fs
-      .readFileSync(path.join(dir, "calls.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as { argv: string[]; mutating: boolean; exitCode: number; durationMs: number });
+    const calls = readCalls(dir);
     expect(calls).toHaveLength(6);
     expect(calls[0]).toMatchObject({ argv: ["apps", "create", "cw-one", "--org", "acme", "--json"], mutating: true, exitCode: 0 });
     expect(calls.filter((c) => c.argv[1] === "create" && c.exitCode === 1 && c.mutating)).toHaveLength(3);
@@ -645,8 +642,7 @@ describe("fake flyctl machines running the Chatwoot stand-ins", () => {
 
     const same = await ok(dir, ["scale", "count", "web=2", "worker=1", "--app", app, "--yes"]);
     expect(same.stdout).toContain("App already scaled to desired state");
-    const calls = fs.readFileSync(path.join(dir, "calls.jsonl"), "utf8").trim().split("\n");
-    expect(JSON.parse(calls[calls.length - 1])).toMatchObject({ command: "scale count", mutating: true, changed: false, exitCode: 0 });
+    expect(readCalls(dir).at(-1)).toMatchObject({ command: "scale count", mutating: true, changed: false, exitCode: 0 });
 
     await ok(dir, ["scale", "count", "web=1", "--app", app, "--yes"]);
     expect(byGroup(dir, app, "web")).toHaveLength(1);

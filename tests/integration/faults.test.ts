@@ -35,7 +35,7 @@ describe("faults mid-deploy", () => {
     stack.writeConfig(config);
   };
   /** Runs `pulumi up` expecting a failure; returns its output and the flyctl commands it made. */
-  async function failingUp(): Promise<{ text: string; commands: string[] }> {
+  async function failingUp(): Promise<{ text: string; commands: Array<string | null> }> {
     const before = stack.flyCalls().length;
     const result = await stack.up(true);
     expect(result.code).not.toBe(0);

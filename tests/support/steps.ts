@@ -1,9 +1,11 @@
 /** Runs the step scripts (steps/main.ts) the way the Commands do, against the flyctl stand-in. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../../lib/commandEnv";
+import { readCalls, type CallRecord } from "../../tools/fake-flyctl/src/calllog";
+import { readState, type State } from "../../tools/fake-flyctl/src/store";
 import { REPO } from "./configs";
 
 export const FAKE_FLYCTL = join(REPO, "tools/fake-flyctl/bin/flyctl");
@@ -53,18 +55,8 @@ export class FakeFly {
     });
   }
 
-  state(): {
-    apps: Record<
-      string,
-      {
-        secrets: Record<string, { value: string; staged: boolean }>;
-        machines: Record<string, { state: string; name: string; pid: number | null }>;
-      }
-    >;
-    foreignApps?: string[];
-  } {
-    const file = join(this.dir, "state.json");
-    return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { apps: {} };
+  state(): State {
+    return readState(this.dir);
   }
 
   seed(state: object): void {
@@ -75,15 +67,8 @@ export class FakeFly {
     writeFileSync(join(this.dir, "faults.json"), JSON.stringify(faults));
   }
 
-  calls(): Array<{ argv: string[]; command: string; mutating: boolean; exitCode: number }> {
-    const file = join(this.dir, "calls.jsonl");
-    return existsSync(file)
-      ? readFileSync(file, "utf8")
-          .trim()
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l))
-      : [];
+  calls(): CallRecord[] {
+    return readCalls(this.dir);
   }
 
   /** Destroys every app (and so every machine process) and removes the state. */

@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Client } from "pg";
 import { parse, stringify } from "yaml";
+import { readCalls, type CallRecord } from "../fake-flyctl/src/calllog";
+import { readState, type Machine } from "../fake-flyctl/src/store";
 import { PgBouncer } from "./pgbouncer";
 
 export const REPO = join(__dirname, "..", "..");
@@ -29,23 +31,6 @@ export interface StackOverrides {
   migration?: { command?: string[]; timeoutSeconds?: number };
   /** Port of the direct endpoint (a closed port makes the database unreachable). */
   directPort?: number;
-}
-
-export interface FlyCall {
-  argv: string[];
-  command: string;
-  mutating: boolean;
-  exitCode: number;
-}
-
-interface FakeMachine {
-  id: string;
-  state: string;
-  pid: number | null;
-  hostPort: number | null;
-  processGroup: string | null;
-  restarts: number;
-  config: { image: string; guest: { memory_mb: number } };
 }
 
 export class LocalStack {
@@ -179,21 +164,13 @@ export class LocalStack {
   }
 
   /** Calls the flyctl stand-in logged so far. */
-  flyCalls(): FlyCall[] {
-    const file = join(this.fakeFlyDir, "calls.jsonl");
-    if (!existsSync(file)) return [];
-    return readFileSync(file, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as FlyCall);
+  flyCalls(): CallRecord[] {
+    return readCalls(this.fakeFlyDir);
   }
 
   /** The stand-in's machines of the app. */
-  machines(): FakeMachine[] {
-    const file = join(this.fakeFlyDir, "state.json");
-    if (!existsSync(file)) return [];
-    const state = JSON.parse(readFileSync(file, "utf8")) as { apps: Record<string, { machines: Record<string, FakeMachine> }> };
-    return Object.values(state.apps["chatwoot-local"]?.machines ?? {});
+  machines(): Machine[] {
+    return Object.values(readState(this.fakeFlyDir).apps["chatwoot-local"]?.machines ?? {});
   }
 
   /** GET http://127.0.0.1:<web port><path> of the first web machine. */

@@ -27,8 +27,8 @@ async function observeUp(stack: LocalStack, run: () => Promise<CommandResult>): 
   const machines = stack.machines().filter((m) => m.processGroup);
   return {
     result,
-    calls: calls.map((c) => c.command),
-    mutating: calls.filter((c) => c.mutating).map((c) => c.command),
+    calls: calls.map((c) => c.command ?? c.argv.join(" ")),
+    mutating: calls.filter((c) => c.mutating).map((c) => c.command ?? c.argv.join(" ")),
     restarts: machines.reduce((n, m) => n + m.restarts, 0) - restartsBefore,
     images: [...new Set(machines.map((m) => m.config.image))],
   };

@@ -22,3 +22,14 @@ export function appendCall(dir: string, record: CallRecord): void {
     // Logging must never change the outcome of a call.
   }
 }
+
+/** Every call logged so far, oldest first (tests and the local target read the log through this). */
+export function readCalls(dir: string): CallRecord[] {
+  const file = path.join(dir, "calls.jsonl");
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as CallRecord);
+}
