@@ -655,6 +655,53 @@ describe("fake flyctl machines running the Chatwoot stand-ins", () => {
     );
   });
 
+  it("scale memory updates the group's machines only, restarting each once; bad sizes fail like flyctl", async () => {
+    const memory = () => Object.fromEntries(machines(dir, app).map((m) => [m.id, m.config.guest.memory_mb]));
+    const before = { restarts: restarts(), memory: memory() };
+    const [web] = byGroup(dir, app, "web");
+    const [worker] = byGroup(dir, app, "worker");
+
+    // Rejected before any machine is touched (flyctl's mach.Update checks, printed with description and suggestion).
+    const step = await fly(dir, ["scale", "memory", "1000", "--process-group", "web", "--app", app]);
+    expect(step.code).toBe(1);
+    expect(step.stderr).toBe(
+      "Error: invalid memory size\n1000MiB of memory is not valid\n\nMemory size must be in a 256 MiB increment (768MiB would work)\n\n" +
+        "View more information at  https://fly.io/docs/machines/guides-examples/machine-sizing/\n\n",
+    );
+    const high = await fly(dir, ["scale", "memory", "4096", "-g", "web", "-a", app]);
+    expect(high.stderr).toContain("Error: memory size for config is too high\nFor shared VMs with 1 CPUs, 4096MiB of memory is too high");
+    expect(high.stderr).toContain("Try setting memory to a value <= 2048MiB for the config changes requested");
+    const unparsable = await fly(dir, ["scale", "memory", "lots", "--process-group", "web", "--app", app]);
+    expect(unparsable.stderr).toBe("Error: invalid size: invalid size: 'lots'\n");
+    const noGroup = await fly(dir, ["scale", "memory", "1024", "--app", app]);
+    expect(noGroup.stderr).toContain(
+      "scaling an app with multiple process groups requires specifying a group with '--process-group <name>'\n * this app has the following process groups: ['web', 'worker']",
+    );
+    const unknown = await fly(dir, ["scale", "memory", "1024", "--process-group", "cron", "--app", app]);
+    expect(unknown.stderr).toBe("Error: No active machines in process group 'cron', check `fly status` output\n");
+    expect(restarts()).toEqual(before.restarts);
+    expect(memory()).toEqual(before.memory);
+
+    // "1.5gb" goes through units.RAMInBytes: 1536 MiB, a 256 MiB step, within shared-cpu-1x's 2048.
+    const r = await ok(dir, ["scale", "memory", "1.5gb", "--process-group", "web", "--app", app]);
+    expect(r.stdout).toContain("Scaled VM Type for 'web' to 'shared-cpu-1x'\n      CPU Cores: 1\n         Memory: 1536 MB\n");
+    expect(memory()).toEqual({ ...before.memory, [web.id]: 1536 });
+    expect(restarts()).toEqual({ ...before.restarts, [web.id]: before.restarts[web.id] + 1 });
+    const [webAfter] = byGroup(dir, app, "web");
+    expect(processEnv(webAfter.pid as number).FLY_VM_MEMORY_MB).toBe("1536");
+    expect((await httpGet(webAfter.hostPort as number, "/health")).status).toBe(200);
+    expect(readCalls(dir).at(-1)).toMatchObject({ command: "scale memory", mutating: true, exitCode: 0 });
+
+    // The alias --group works too; the worker alone restarts.
+    await ok(dir, ["scale", "memory", "2048", "--group", "worker", "--app", app]);
+    expect(memory()).toEqual({ ...before.memory, [web.id]: 1536, [worker.id]: 2048 });
+    expect(restarts()).toEqual({
+      ...before.restarts,
+      [web.id]: before.restarts[web.id] + 1,
+      [worker.id]: before.restarts[worker.id] + 1,
+    });
+  });
+
   it("machine run + wait + list report the migration's exit code (0, then non-zero), wait times out, destroy kills", async () => {
     const base = [
       "--app",

@@ -30,7 +30,12 @@ const TREE: CommandTree = {
     },
   },
   deploy: cmd(() => require("./deploy").deploy),
-  scale: { children: { count: cmd(() => require("./scale").scaleCount) } },
+  scale: {
+    children: {
+      count: cmd(() => require("./scale").scaleCount),
+      memory: cmd(() => require("./scaleMemory").scaleMemory),
+    },
+  },
   machine: {
     aliases: ["machines", "m"],
     children: {
