@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PoolBudget } from "../lib/budget";
+import { DEFAULT_FLYCTL_TIMEOUT_SECONDS } from "../lib/config/schema";
 import type { DeploymentPlan } from "../lib/plan";
 import { ChatwootDatabase } from "./chatwootDatabase";
 import { FlyApp } from "./flyApp";
@@ -30,6 +31,8 @@ export interface ChatwootDeploymentArgs {
   plan: DeploymentPlan;
   /** flyctl executable. @default "flyctl" */
   flyctl: string;
+  /** Seconds one flyctl call may run before it is stopped and its step fails. @default 1800 */
+  flyctlTimeoutSeconds?: number;
   /** FRONTEND_URL. */
   frontendUrl: string;
   /** BACKEND_URL. @default not set: Chatwoot falls back to FRONTEND_URL */
@@ -54,7 +57,11 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
     // The plan is passed as the component's inputs: policies see it during preview.
     super("chatwoot:index:Deployment", name, { plan: args.plan }, opts);
     const { plan } = args;
-    const baseFly = { flyctl: args.flyctl, apiToken: args.secrets.flyApiToken };
+    const baseFly = {
+      flyctl: args.flyctl,
+      timeoutSeconds: args.flyctlTimeoutSeconds ?? DEFAULT_FLYCTL_TIMEOUT_SECONDS,
+      apiToken: args.secrets.flyApiToken,
+    };
 
     const app = new FlyApp(
       `${name}-app`,

@@ -16,12 +16,17 @@ export interface FlyRolloutArgs {
   redeployOn: pulumi.Input<string>[];
 }
 
-/** `fly deploy` of the image with the generated fly.toml; runs when image, fly.toml or secrets change. */
+/**
+ * `fly deploy` of the image with the generated fly.toml; runs (the Command is replaced) when image,
+ * fly.toml, strategy or the secrets revision change, and at no other time, since a deploy restarts
+ * every machine.
+ */
 export class FlyRollout extends pulumi.ComponentResource {
   public readonly image: pulumi.Output<string>;
 
   constructor(name: string, args: FlyRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
     super("chatwoot:fly:Rollout", name, {}, opts);
+    const redeployOn = pulumi.all(args.redeployOn).apply((values) => values.join(","));
     const deploy = flyStep(
       `${name}-deploy`,
       {
@@ -31,8 +36,11 @@ export class FlyRollout extends pulumi.ComponentResource {
           [ENV.image]: args.image,
           [ENV.flyToml]: args.flyToml,
           [ENV.strategy]: args.strategy,
-          [ENV.rolloutInputs]: pulumi.all(args.redeployOn).apply((values) => values.join(",")),
+          [ENV.rolloutInputs]: redeployOn,
         },
+        // Only what the machines run restarts them: a new token, flyctl path or call limit does not.
+        triggers: [args.image, args.flyToml, args.strategy, redeployOn],
+        rerunOnUpdate: false,
       },
       { parent: this },
     );

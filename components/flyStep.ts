@@ -11,6 +11,8 @@ import { ENV, stepCommand } from "../lib/commandEnv";
 export interface FlyConnection {
   /** flyctl executable (a name on PATH or a path). @default "flyctl" (from chatwoot:flyctl) */
   flyctl: string;
+  /** Seconds one flyctl call may run before it is stopped. @default 1800 (from chatwoot:flyctlTimeoutSeconds) */
+  timeoutSeconds: number;
   /** Fly app name. */
   app: pulumi.Input<string>;
   /** Fly API token, passed as FLY_API_TOKEN. @default FLY_API_TOKEN of the environment `pulumi up` runs in */
@@ -39,6 +41,7 @@ export interface FlyStepArgs {
 export function flyStep(name: string, args: FlyStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
   const environment: Record<string, pulumi.Input<string>> = {
     [ENV.flyctl]: args.fly.flyctl,
+    [ENV.flyctlTimeout]: String(args.fly.timeoutSeconds),
     [ENV.app]: args.fly.app,
     ...args.environment,
   };

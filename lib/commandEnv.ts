@@ -6,6 +6,7 @@
  */
 export const ENV = {
   flyctl: "CHATWOOT_FLYCTL",
+  flyctlTimeout: "CHATWOOT_FLYCTL_TIMEOUT_SECONDS",
   app: "CHATWOOT_FLY_APP",
   org: "CHATWOOT_FLY_ORG",
   destroyOnDelete: "CHATWOOT_DESTROY_ON_DELETE",

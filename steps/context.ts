@@ -27,7 +27,10 @@ export interface StepContext {
 export function stepContext(extraSecrets: string[] = []): StepContext {
   const token = process.env[ENV.flyToken];
   const secrets = [...extraSecrets, ...(token ? [token] : [])];
-  return { app: requireEnv(ENV.app), fly: flyctl(requireEnv(ENV.flyctl), secrets), secrets };
+  const timeoutSeconds = Number(requireEnv(ENV.flyctlTimeout));
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new StepError(`environment variable ${ENV.flyctlTimeout} must be a positive number of seconds`);
+  return { app: requireEnv(ENV.app), fly: flyctl(requireEnv(ENV.flyctl), secrets, timeoutSeconds), secrets };
 }
 
 /** Steps print progress on stderr and their result as one JSON line on stdout (kept in state). */

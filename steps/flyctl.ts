@@ -9,25 +9,45 @@ export interface FlyResult {
   stdout: string;
   stderr: string;
   code: number;
+  /** Set when the call ran past its time limit and was stopped. */
+  timedOutAfter?: number;
 }
+
+export interface CallOptions {
+  stdin?: string;
+  /** Seconds before the call is stopped. @default the step's limit (chatwoot:flyctlTimeoutSeconds) */
+  timeoutSeconds?: number;
+}
+
+/** Grace between SIGTERM and SIGKILL of a call that ran past its limit. */
+const KILL_GRACE_MS = 5000;
 
 export class StepError extends Error {}
 
 export interface Flyctl {
   /** Runs a call; resolves with its result whatever its exit code. */
-  run(args: string[], stdin?: string): Promise<FlyResult>;
+  run(args: string[], options?: CallOptions): Promise<FlyResult>;
   /** Runs a call and rejects unless it exits 0. */
-  ok(args: string[], stdin?: string): Promise<FlyResult>;
+  ok(args: string[], options?: CallOptions): Promise<FlyResult>;
   /** Parses a call's stdout as JSON. */
   json<T>(args: string[]): Promise<T>;
   /** The error for a failed call: the call, its exit code and its redacted output. */
   failure(args: string[], result: FlyResult): StepError;
 }
 
-export function flyctl(executable: string, secrets: readonly string[]): Flyctl {
-  const run = (args: string[], stdin?: string) =>
+export function flyctl(executable: string, secrets: readonly string[], timeoutSeconds: number): Flyctl {
+  const run = (args: string[], options: CallOptions = {}) =>
     new Promise<FlyResult>((resolve, reject) => {
       const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"] });
+      const limit = options.timeoutSeconds ?? timeoutSeconds;
+      let timedOutAfter: number | undefined;
+      let killer: NodeJS.Timeout | undefined;
+      // A hung call must fail its step rather than hold `pulumi up` (and the stack lock) forever.
+      const timer = setTimeout(() => {
+        timedOutAfter = limit;
+        child.kill("SIGTERM");
+        killer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+      }, limit * 1000);
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -41,18 +61,26 @@ export function flyctl(executable: string, secrets: readonly string[]): Flyctl {
           ),
         ),
       );
-      child.on("close", (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        clearTimeout(killer);
+        resolve({ stdout, stderr, code: code ?? 1, ...(timedOutAfter === undefined ? {} : { timedOutAfter }) });
+      });
       child.stdin.on("error", () => undefined);
-      child.stdin.end(stdin ?? "");
+      child.stdin.end(options.stdin ?? "");
     });
   const failure = (args: string[], result: FlyResult) => {
+    if (result.timedOutAfter !== undefined)
+      return new StepError(
+        `\`flyctl ${args.join(" ")}\` did not finish within ${result.timedOutAfter}s and was stopped (chatwoot:flyctlTimeoutSeconds); nothing after it ran. Run pulumi up again once flyctl responds`,
+      );
     const output = redact(result.stderr.trim() ? result.stderr : result.stdout, secrets)
       .trim()
       .slice(-2000);
     return new StepError(`\`flyctl ${args.join(" ")}\` exited ${result.code}: ${output || "(no output)"}`);
   };
-  const ok = async (args: string[], stdin?: string) => {
-    const result = await run(args, stdin);
+  const ok = async (args: string[], options?: CallOptions) => {
+    const result = await run(args, options);
     if (result.code !== 0) throw failure(args, result);
     return result;
   };

@@ -114,7 +114,8 @@ export async function migrate(): Promise<void> {
   }
   try {
     const waitArgs = ["machine", "wait", machine.id, "--app", ctx.app, "--state", "stopped", "--wait-timeout", `${spec.timeoutSeconds}s`];
-    const waited = await ctx.fly.run(waitArgs);
+    // The wait has its own limit (migration.timeoutSeconds); the call gets a minute more to report it.
+    const waited = await ctx.fly.run(waitArgs, { timeoutSeconds: spec.timeoutSeconds + 60 });
     const after = await findMachine(ctx, (m) => m.id === machine.id);
     if (!after)
       throw new StepError(

@@ -46,7 +46,7 @@ export async function importSecrets(): Promise<void> {
     if (error instanceof UnencodableSecretError) throw new StepError(error.message);
     throw error;
   }
-  await ctx.fly.ok(["secrets", "import", "--app", ctx.app, "--stage"], stdin);
+  await ctx.fly.ok(["secrets", "import", "--app", ctx.app, "--stage"], { stdin });
   const keys = Object.keys(values).sort();
   log(`staged ${keys.length} secrets on ${ctx.app}: ${keys.join(", ")}`);
   const existing = await existingKeys(ctx);

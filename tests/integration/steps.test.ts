@@ -97,6 +97,20 @@ describe("secrets step", () => {
     expect(run.stderr).toContain("[redacted]");
     expect(run.stderr).not.toContain(AWKWARD.POSTGRES_PASSWORD.trim());
   });
+
+  it("a hung flyctl is stopped at the step's limit and the step fails naming the call", async () => {
+    fly.faults([{ command: "secrets import", mode: "hang", times: 1 }]);
+    const started = Date.now();
+    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD), [ENV.flyctlTimeout]: "2" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "`flyctl secrets import --app steps-test-app --stage` did not finish within 2s and was stopped (chatwoot:flyctlTimeoutSeconds)",
+    );
+    // Stopped by SIGTERM (143), well before the hang would end by itself.
+    expect(fly.calls().at(-1)).toMatchObject({ command: "secrets import", fault: "hang", exitCode: 143 });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect((await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) })).code).toBe(0);
+  });
 });
 
 describe("migration step", () => {

@@ -31,6 +31,7 @@ export class FakeFly {
           HOME: process.env.HOME,
           FAKE_FLY_STATE_DIR: this.dir,
           [ENV.flyctl]: FAKE_FLYCTL,
+          [ENV.flyctlTimeout]: "120",
           [ENV.flyToken]: this.token,
           ...env,
         },

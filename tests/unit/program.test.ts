@@ -173,7 +173,6 @@ describe("the program on the staging stack", () => {
   it("re-runs the migration only on image, command or endpoint changes (triggers)", () => {
     // An environment change alone (e.g. a rotated Fly token) keeps the previous result.
     expect(command("chatwoot-migration-run").props.update).toContain("steps/main.ts keep-result");
-    expect(command("chatwoot-rollout-deploy").props.update).toContain("steps/main.ts deploy");
     expect(command("chatwoot-migration-run").props.triggers).toEqual([
       "chatwoot/chatwoot:v4.14.0",
       '["bundle","exec","rails","db:chatwoot_prepare"]',
@@ -188,6 +187,23 @@ describe("the program on the staging stack", () => {
       region: "iad",
       endpoint: "direct db.hotdashstagingref0.supabase.co:5432",
     });
+  });
+
+  it("redeploys only on image, fly.toml, strategy or secrets revision changes (triggers)", async () => {
+    // A rotated token or a new flyctl call limit must not restart every machine.
+    expect(command("chatwoot-rollout-deploy").props.update).toContain("steps/main.ts keep-result");
+    const triggers = command("chatwoot-rollout-deploy").props.triggers as pulumi.Input<string>[];
+    expect(await Promise.all(triggers.map((t) => value(pulumi.output(t))))).toEqual([
+      "chatwoot/chatwoot:v4.14.0",
+      (command("chatwoot-rollout-deploy").props.environment as Record<string, string>).CHATWOOT_FLY_TOML,
+      "rolling",
+      "rev-1",
+    ]);
+  });
+
+  it("passes the flyctl call limit to every step", () => {
+    for (const role of ["app-ensure", "secrets-import", "migration-run", "rollout-deploy", "counts-scale"])
+      expect((command(`chatwoot-${role}`).props.environment as Record<string, string>).CHATWOOT_FLYCTL_TIMEOUT_SECONDS).toBe("1800");
   });
 
   it("deploys the generated fly.toml with the staging memory and redeploys on a secrets revision", async () => {

@@ -4,7 +4,9 @@
  *
  * - Its own throwaway role (with a password) and database on the server, created at start() and
  *   dropped at stop(): clients log in with `auth_type = plain` and that password, so the
- *   password path of the product's URLs is exercised even where the server trusts everybody.
+ *   password path of the product's URLs is exercised even where the server trusts everybody. The
+ *   auth file holds the role's SCRAM verifier as PostgreSQL stores it (what Supabase's pooler reads
+ *   with its auth query), so any password PostgreSQL accepts works, newlines and quotes included.
  * - A temp dir with pgbouncer.ini and the auth file, readable by the user PgBouncer runs as (it
  *   refuses to run as root: under root it runs as `postgres` through setpriv).
  * - One listener on a free 127.0.0.1 port; per-database pool_mode and pool_size, so one instance can
@@ -64,6 +66,8 @@ export interface PgBouncerOptions {
    * e.g. when two PgBouncers (session and transaction) front the same database.
    */
   account?: { user: string; password: string; database: string };
+  /** Password of the throwaway role (default random): tests use awkward ones. */
+  password?: string;
   /** pgbouncer executable (default `pgbouncer` on PATH, else /usr/sbin/pgbouncer). */
   binary?: string;
   /** Milliseconds to wait for start and for stop (default 15000). */
@@ -189,7 +193,7 @@ export class PgBouncer {
     const id = `${NAME_PREFIX}${process.pid}_${randomBytes(4).toString("hex")}`;
     this.user = options.account?.user ?? id;
     this.database = options.account?.database ?? id;
-    this.password = options.account?.password ?? randomBytes(18).toString("base64url");
+    this.password = options.account?.password ?? options.password ?? randomBytes(18).toString("base64url");
     for (const db of this.databases) {
       if (!SAFE_NAME.test(db.alias) || (db.dbname !== undefined && !SAFE_NAME.test(db.dbname))) {
         throw new Error(`PgBouncer: database alias/dbname must match ${SAFE_NAME}: ${db.alias}`);
@@ -395,6 +399,17 @@ export class PgBouncer {
     }
   }
 
+  /** The role's password as PostgreSQL stores it (a SCRAM verifier: no quote or newline in it). */
+  private async storedVerifier(): Promise<string> {
+    const { rows } = await this.withSuperuser((su) =>
+      su.query<{ verifier: string | null }>("SELECT rolpassword AS verifier FROM pg_authid WHERE rolname = $1", [this.user]),
+    );
+    const verifier = rows[0]?.verifier;
+    if (!verifier?.startsWith("SCRAM-SHA-256$"))
+      throw new Error(`PgBouncer: role ${this.user} has no SCRAM password (set password_encryption = scram-sha-256)`);
+    return verifier;
+  }
+
   private async createRoleAndDatabase(): Promise<void> {
     this.sweepDirs();
     await this.withSuperuser(async (su) => {
@@ -479,7 +494,7 @@ export class PgBouncer {
     const ini = path.join(dir, "pgbouncer.ini");
     const auth = path.join(dir, "userlist.txt");
     fs.writeFileSync(ini, this.iniText(port, dir), { mode: 0o600 });
-    fs.writeFileSync(auth, `"${this.user}" "${this.password}"\n`, { mode: 0o600 });
+    fs.writeFileSync(auth, `"${this.user}" "${await this.storedVerifier()}"\n`, { mode: 0o600 });
     const runAs = this.runAsUser();
     if (runAs) for (const file of [dir, ini, auth]) fs.chownSync(file, runAs.uid, runAs.gid);
 
