@@ -12,7 +12,7 @@ const plan = buildPlan(config);
 const deployment = new ChatwootDeployment("chatwoot", {
   plan,
   flyctl: config.flyctl,
-  flyctlTimeoutSeconds: config.flyctlTimeoutSeconds,
+  flyctlTimeoutSeconds: config.deploy.flyctlTimeoutSeconds,
   frontendUrl: config.frontendUrl,
   backendUrl: config.backendUrl,
   secrets,

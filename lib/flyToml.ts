@@ -7,7 +7,8 @@ export interface FlyTomlInput {
   primaryRegion: string;
   env: Record<string, string>;
   processes: PlainConfig["processes"];
-  deploy: PlainConfig["deploy"];
+  /** The call limit is not part of fly.toml. */
+  deploy: Omit<PlainConfig["deploy"], "flyctlTimeoutSeconds">;
 }
 
 /** A TOML basic string: quotes, backslashes and control characters escaped. */

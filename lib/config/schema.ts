@@ -138,6 +138,9 @@ export const processesSchema = z
   })
   .describe("Machine count and size per process group.");
 
+/** Default bound of one flyctl call: a rolling deploy of a few machines, each waiting for its checks. */
+export const DEFAULT_FLYCTL_TIMEOUT_SECONDS = 1800;
+
 export const DEPLOY_STRATEGIES = ["rolling", "immediate", "canary", "bluegreen"] as const;
 
 export const deploySchema = z
@@ -149,9 +152,18 @@ export const deploySchema = z
       .default("/health")
       .describe("HTTP check path of web. Chatwoot serves /health (liveness) and /api (readiness); there is no /hc."),
     internalPort: port.default(3000).describe("PORT that Puma listens on (Chatwoot default 3000)."),
+    flyctlTimeoutSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(86400)
+      .default(DEFAULT_FLYCTL_TIMEOUT_SECONDS)
+      .describe(
+        "How long one flyctl call may run before it is stopped and its step fails, so a hung flyctl cannot hold `pulumi up` and the stack lock. It bounds a whole `fly deploy` (which waits for each machine's checks); the migration's wait uses migration.timeoutSeconds instead.",
+      ),
   })
-  .default({ strategy: "rolling", healthCheckPath: "/health", internalPort: 3000 })
-  .describe("Rollout settings.");
+  .default({ strategy: "rolling", healthCheckPath: "/health", internalPort: 3000, flyctlTimeoutSeconds: DEFAULT_FLYCTL_TIMEOUT_SECONDS })
+  .describe("Rollout settings and how long flyctl may take.");
 
 /**
  * Query parameters the app's DATABASE_URL may carry: Rails' connection flags (prepared_statements and
@@ -269,9 +281,6 @@ export const budgetSchema = z
   .default({ consoleReserve: 1, headroomPercent: 80 })
   .describe("Connection budget settings of the policies.");
 
-/** Default bound of one flyctl call: a rolling deploy of a few machines, each waiting for its checks. */
-export const DEFAULT_FLYCTL_TIMEOUT_SECONDS = 1800;
-
 /** Every plain (non-secret) key under the `chatwoot` namespace. */
 export const plainConfigSchema = z.strictObject({
   app: appSchema,
@@ -281,15 +290,6 @@ export const plainConfigSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_./-]+$/, { message: "expected a command name or path without spaces or shell characters" })
     .default("flyctl")
     .describe("flyctl executable (name on PATH or a path)."),
-  flyctlTimeoutSeconds: z
-    .number()
-    .int()
-    .min(10)
-    .max(86400)
-    .default(DEFAULT_FLYCTL_TIMEOUT_SECONDS)
-    .describe(
-      "How long one flyctl call may run before it is stopped and its step fails, so a hung flyctl cannot hold `pulumi up` and the stack lock. It bounds a whole `fly deploy` (which waits for each machine's checks); the migration's wait uses migration.timeoutSeconds instead.",
-    ),
   frontendUrl: httpUrl.describe("FRONTEND_URL: the public URL of Chatwoot."),
   backendUrl: httpUrl.optional().describe("BACKEND_URL, when it differs from FRONTEND_URL."),
   rails: railsSchema,

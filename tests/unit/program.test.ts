@@ -3,7 +3,8 @@
  * registers, their order, and where secrets flow.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { stackFileConfig } from "../support/configs";
+import { BAD_CONFIGS } from "../support/badConfigs";
+import { stackFileConfig, stagingWith } from "../support/configs";
 
 interface Registered {
   type: string;
@@ -33,7 +34,11 @@ const STDOUT: Record<string, string> = {
 };
 
 function configFor(overrides: Record<string, unknown> = {}): Record<string, string> {
-  const plain = { ...stackFileConfig("Pulumi.staging.yaml"), ...overrides };
+  return configOf({ ...stackFileConfig("Pulumi.staging.yaml"), ...overrides });
+}
+
+/** Stack config as the engine hands it to the program: JSON text for structured values. */
+function configOf(plain: Record<string, unknown>): Record<string, string> {
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(plain)) config[`chatwoot:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   for (const [key, value] of Object.entries(SECRETS)) config[`chatwoot:${key}`] = value;
@@ -60,17 +65,24 @@ async function runProgram(config: Record<string, string>, secretKeys = Object.ke
   );
   pulumi.runtime.setAllConfig(config, secretKeys);
   let outputs: Record<string, pulumi.Output<unknown>> = {};
-  // As the language host does: a root Stack resource, then the program inside it.
+  let failure: unknown;
+  // As the language host does: a root Stack resource, then the program inside it. The language host
+  // reports a program's exception as the run's error; here it is rethrown to the test.
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       transformed.push({ type: args.type, name: args.name, props: args.props, opts: args.opts as pulumi.CustomResourceOptions });
       return undefined;
     });
     await jest.isolateModulesAsync(async () => {
-      outputs = await import("../../index");
+      try {
+        outputs = await import("../../index");
+      } catch (error) {
+        failure = error;
+      }
     });
     return outputs;
   });
+  if (failure) throw failure;
   return outputs;
 }
 
@@ -247,9 +259,40 @@ describe("config errors stop the program before any resource", () => {
     }
   }
 
-  it("a bad value, naming the key", async () => {
-    const error = await loadWith(configFor({ image: "chatwoot/chatwoot:v4; rm -rf /" }));
-    expect(error?.message).toMatch(/chatwoot:image: expected an image reference/);
+  it.each(BAD_CONFIGS)("the whole program rejects %s before registering any resource", async (_what, patch, key) => {
+    await expect(runProgram(configOf(stagingWith(patch)))).rejects.toThrow(`${key}:`);
+    expect(registered).toEqual([]);
+    expect(transformed).toEqual([]);
+  });
+
+  // [what, secret values, key named in the error, the credential in them that must not be printed]
+  const BAD_SECRETS: Array<[string, Record<string, string>, string, string]> = [
+    [
+      "a DSN of another database kind",
+      { databaseUrl: "mysql://root:dsn-pw-1@db.hotdashstagingref0.supabase.co:3306/x" },
+      "chatwoot:databaseUrl",
+      "dsn-pw-1",
+    ],
+    [
+      "a DSN with a non-numeric port",
+      { databaseUrl: "postgres://postgres:dsn-pw-2@db.hotdashstagingref0.supabase.co:pg/postgres" },
+      "chatwoot:databaseUrl",
+      "dsn-pw-2",
+    ],
+    ["a DSN with no host", { databaseUrl: "postgresql://postgres:dsn-pw-3@/postgres" }, "chatwoot:databaseUrl", "dsn-pw-3"],
+    ["a Redis URL without its scheme", { redisUrl: "default:redis-pw-4@127.0.0.1:6379" }, "chatwoot:redisUrl", "redis-pw-4"],
+    ["a short SECRET_KEY_BASE", { secretKeyBase: "short-key-5" }, "chatwoot:secretKeyBase", "short-key-5"],
+  ];
+
+  it.each(BAD_SECRETS)("the whole program rejects %s without printing it", async (_what, secrets, key, credential) => {
+    const config = { ...configFor(), ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`chatwoot:${k}`, v])) };
+    const secretKeys = [...Object.keys(SECRETS), ...Object.keys(secrets)].map((k) => `chatwoot:${k}`);
+    const error = await runProgram(config, secretKeys).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toContain(`${key}:`);
+    expect(error?.message).not.toContain(credential);
     expect(registered).toEqual([]);
   });
 
