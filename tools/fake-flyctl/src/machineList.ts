@@ -23,7 +23,8 @@ export function machineJson(m: Machine) {
       init: m.config.init,
       restart: m.config.restart,
     },
-    image_ref: { registry: "registry-1.docker.io", repository, tag, digest: "" },
+    // Fly reports the image's registry host here; the stand-in has no registry and nothing reads it.
+    image_ref: { registry: "", repository, tag, digest: "" },
     created_at: m.createdAt,
     updated_at: m.updatedAt,
     events: m.events,
