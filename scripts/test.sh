@@ -12,11 +12,19 @@ npx tsc --noEmit -p tsconfig.json
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 
-report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+report="$work/report.json"
+# Every secret value the tests hand to a local stack is listed here, then searched for in the test
+# output itself (tools/local/scanTestOutput.ts). The list is private to this run and removed after it.
+export CHATWOOT_LEAK_LIST="$work/secrets.jsonl"
 status=0
 echo "== jest (unit + integration)" >&2
-npx jest --ci --json --outputFile="$report" "$@" || status=$?
+set +e
+npx jest --ci --json --outputFile="$report" "$@" 2>&1 | tee "$work/output.log"
+status=${PIPESTATUS[0]}
+set -e
+node -r ts-node/register/transpile-only tools/local/scanTestOutput.ts "$CHATWOOT_LEAK_LIST" "$work/output.log" "$report" || status=1
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);

@@ -41,7 +41,12 @@ interface ListedMachine {
   name?: string;
   state?: string;
   events?: MachineEvent[];
+  config?: { metadata?: Record<string, string> };
 }
+
+/** Metadata that marks the one-off migration machines (flyctl machine run --metadata). */
+const ROLE_KEY = "chatwoot_role";
+const ROLE_VALUE = "migration";
 
 /**
  * The migration reads its database URL from the MIGRATION_DATABASE_URL app secret (argv never carries
@@ -49,9 +54,25 @@ interface ListedMachine {
  */
 export const MIGRATION_SHELL = 'export DATABASE_URL="$MIGRATION_DATABASE_URL"; exec "$@"';
 
+async function listMachines(ctx: StepContext): Promise<ListedMachine[]> {
+  return ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
+}
+
 async function findMachine(ctx: StepContext, match: (m: ListedMachine) => boolean): Promise<ListedMachine | undefined> {
-  const machines = await ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
-  return machines.find(match);
+  return (await listMachines(ctx)).find(match);
+}
+
+/**
+ * A run interrupted before its cleanup (engine killed, runner lost) leaves its migration machine
+ * behind, possibly still holding connections: remove it before a new migration starts. The stack
+ * lock guarantees no other migration of this stack is running.
+ */
+async function removeLeftovers(ctx: StepContext): Promise<void> {
+  for (const machine of await listMachines(ctx)) {
+    if (machine.config?.metadata?.[ROLE_KEY] !== ROLE_VALUE) continue;
+    log(`migration machine ${machine.id} (${machine.state ?? "unknown state"}) was left by an interrupted run`);
+    await destroy(ctx, machine.id);
+  }
 }
 
 function exitCodeOf(machine: ListedMachine): { code: number; oomKilled: boolean } | undefined {
@@ -76,6 +97,7 @@ export async function migrate(): Promise<void> {
   const ctx = stepContext();
   const name = `migrate-${Date.now().toString(36)}`;
   const started = Date.now();
+  await removeLeftovers(ctx);
   log(`running ${spec.command.join(" ")} in ${spec.image} on the ${spec.endpoint} endpoint (machine ${name})`);
   const runArgs = [
     "machine",
@@ -94,7 +116,7 @@ export async function migrate(): Promise<void> {
     "--env",
     `POSTGRES_STATEMENT_TIMEOUT=${spec.statementTimeout}`,
     "--metadata",
-    "chatwoot_role=migration",
+    `${ROLE_KEY}=${ROLE_VALUE}`,
     "--",
     "/bin/sh",
     "-c",

@@ -144,6 +144,19 @@ describe("faults mid-deploy", () => {
     expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(4096);
   });
 
+  it("flyctl hangs in the deploy: the call is stopped at its limit, the step is named; the next up deploys", async () => {
+    apply({ webMemoryMb: 2048, flyctlTimeoutSeconds: 20 });
+    stack.injectFaults([{ command: "deploy", mode: "hang", times: 1 }]);
+    const { text } = await failingUp();
+    expect(text).toContain("chatwoot-rollout-deploy");
+    expect(text).toMatch(/`flyctl deploy --app chatwoot-local [^`]*` did not finish within 20s and was stopped \(chatwoot:flyctlTimeoutSeconds\)/);
+    expect(stack.flyCalls().at(-1)).toMatchObject({ command: "deploy", fault: "hang", exitCode: 143 });
+    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(4096);
+    apply({ flyctlTimeoutSeconds: undefined });
+    await converges();
+    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(2048);
+  });
+
   it("scale count fails: the step is named; the next up scales", async () => {
     apply({ workerCount: 0 });
     stack.injectFaults([{ command: "scale count", mode: "fail", exitCode: 1, stderr: "Error: failed to destroy machine: 500", times: 1 }]);
@@ -163,5 +176,9 @@ describe("faults mid-deploy", () => {
         .slice(before)
         .filter((c) => c.mutating),
     ).toEqual([]);
+  });
+
+  it("no secret reached the state, the outputs, a log, a command line or the fly.toml", async () => {
+    expect(await stack.leaks()).toEqual([]);
   });
 });

@@ -3,14 +3,15 @@
  * flyctl stand-in, a file backend under .state/, and the real Pulumi engine on PATH (scripts/env.sh).
  * Used by the main job (tools/local/main.ts) and the end-to-end tests.
  */
-import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Client } from "pg";
 import { parse, stringify } from "yaml";
 import { readCalls, type CallRecord } from "../fake-flyctl/src/calllog";
 import { readState, type Machine } from "../fake-flyctl/src/store";
+import { findLeaks, type Leak } from "./leakScan";
 import { PgBouncer } from "./pgbouncer";
 
 export const REPO = join(__dirname, "..", "..");
@@ -31,12 +32,29 @@ export interface StackOverrides {
   migration?: { command?: string[]; timeoutSeconds?: number };
   /** Port of the direct endpoint (a closed port makes the database unreachable). */
   directPort?: number;
+  frontendUrl?: string;
+  extraEnv?: Record<string, string>;
+  flyctlTimeoutSeconds?: number;
 }
+
+export interface LocalStackOptions {
+  /** Password of the stack's database role (default random): tests use awkward ones. */
+  databasePassword?: string;
+}
+
+/** A command started in the stack's environment, and its result once it exits. */
+export interface Running {
+  child: ChildProcess;
+  done: Promise<CommandResult>;
+}
+
+/** How often the process list is sampled while a command runs (for the leak scan of argv). */
+const PROCESS_SAMPLE_MS = 200;
 
 export class LocalStack {
   readonly stateDir: string;
   readonly fakeFlyDir: string;
-  readonly session = new PgBouncer({ poolMode: "session", defaultPoolSize: 15, maxClientConn: 15, queryWaitTimeout: 10 });
+  readonly session: PgBouncer;
   transaction?: PgBouncer;
   /** Every secret value this stack was given, for leak checks. */
   readonly secretValues: string[] = [];
@@ -44,12 +62,21 @@ export class LocalStack {
   readonly transcript: string[] = [];
   /** The last exported state (set by callers that export it). */
   lastState = "";
+  /** Every distinct command line seen on this machine while the stack's commands ran. */
+  readonly processLines = new Set<string>();
   private env: NodeJS.ProcessEnv = {};
   private configFile = "";
 
-  constructor(stateDir = join(REPO, ".state")) {
+  constructor(stateDir = join(REPO, ".state"), options: LocalStackOptions = {}) {
     this.stateDir = stateDir;
     this.fakeFlyDir = join(stateDir, "fly");
+    this.session = new PgBouncer({
+      poolMode: "session",
+      defaultPoolSize: 15,
+      maxClientConn: 15,
+      queryWaitTimeout: 10,
+      password: options.databasePassword,
+    });
   }
 
   /** Starts the poolers and prepares the backend, passphrase and stack (fresh each run). */
@@ -112,6 +139,9 @@ export class LocalStack {
     if (overrides.workerCount !== undefined) processes.worker.count = overrides.workerCount;
     if (overrides.migration) config["chatwoot:migration"] = { ...(config["chatwoot:migration"] as object), ...overrides.migration };
     if (overrides.directPort) db.endpoints.direct.port = overrides.directPort;
+    if (overrides.frontendUrl) config["chatwoot:frontendUrl"] = overrides.frontendUrl;
+    if (overrides.extraEnv) config["chatwoot:rails"] = { extraEnv: overrides.extraEnv };
+    if (overrides.flyctlTimeoutSeconds) config["chatwoot:deploy"] = { flyctlTimeoutSeconds: overrides.flyctlTimeoutSeconds };
     config["chatwoot:flyctl"] = join(REPO, "tools/fake-flyctl/bin/flyctl");
     for (const [key, value] of Object.entries(previous?.config ?? {})) {
       if (typeof value === "object" && value !== null && "secure" in value) config[key] = value;
@@ -122,6 +152,8 @@ export class LocalStack {
   /** Sets a secret of the stack (value on stdin, never argv). */
   setSecret(key: string, value: string): Promise<CommandResult> {
     this.secretValues.push(value);
+    // The test command scans its own output for every secret the tests used (scripts/test.sh).
+    if (process.env.CHATWOOT_LEAK_LIST) appendFileSync(process.env.CHATWOOT_LEAK_LIST, `${JSON.stringify(value)}\n`, { mode: 0o600 });
     return this.must(
       "pulumi",
       ["config", "set", "--secret", `chatwoot:${key}`, "--stack", STACK, "--config-file", this.configFile, "-C", REPO],
@@ -138,7 +170,26 @@ export class LocalStack {
   }
 
   up(withPolicyPack: boolean): Promise<CommandResult> {
-    return this.run("pulumi", ["up", "--yes", "--skip-preview", ...this.common(), ...this.pack(withPolicyPack)]);
+    return this.startUp(withPolicyPack).done;
+  }
+
+  /**
+   * Starts `pulumi up` and returns at once (tests interrupt it or run a second one beside it). In its
+   * own process group, the engine, its plugins and the steps can be killed at once, as when a CI
+   * runner dies; the stand-in's machines have process groups of their own and outlive it, as Fly's do.
+   */
+  startUp(withPolicyPack: boolean, ownProcessGroup = false): Running {
+    return this.launch(
+      "pulumi",
+      ["up", "--yes", "--skip-preview", ...this.common(), ...this.pack(withPolicyPack)],
+      undefined,
+      ownProcessGroup,
+    );
+  }
+
+  /** The recovery after an interrupted run: drops pending creates from the state (README). */
+  clearPendingCreates(): Promise<CommandResult> {
+    return this.run("pulumi", ["refresh", "--clear-pending-creates", "--yes", "--skip-preview", ...this.common()]);
   }
 
   destroy(): Promise<CommandResult> {
@@ -212,19 +263,68 @@ export class LocalStack {
 
   /** Runs a command in the stack's environment (toolchain, backend, flyctl stand-in state). */
   run(command: string, args: string[], stdin?: string): Promise<CommandResult> {
+    return this.launch(command, args, stdin).done;
+  }
+
+  /** Starts a command in the stack's environment; the process list is sampled while it runs. */
+  launch(command: string, args: string[], stdin?: string, ownProcessGroup = false): Running {
     const started = Date.now();
-    return new Promise((resolve) => {
-      const child = spawn(command, args, { cwd: REPO, env: this.env });
+    const child = spawn(command, args, { cwd: REPO, env: this.env, detached: ownProcessGroup });
+    const sampler = setInterval(() => this.sampleProcesses(), PROCESS_SAMPLE_MS);
+    const done = new Promise<CommandResult>((resolve) => {
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d));
       child.stderr.on("data", (d: Buffer) => (stderr += d));
-      child.on("close", (code) => {
+      child.on("close", (code, signal) => {
+        clearInterval(sampler);
         this.transcript.push(stdout, stderr);
-        resolve({ code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, seconds: (Date.now() - started) / 1000 });
       });
-      child.stdin.end(stdin ?? "");
     });
+    child.stdin.end(stdin ?? "");
+    return { child, done };
+  }
+
+  /** Reads the command line of every process (what `ps` shows to any user of the machine). */
+  private sampleProcesses(): void {
+    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+      try {
+        this.processLines.add(readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim());
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+  }
+
+  /**
+   * Every place a secret must never reach: the backend's files (state, backups, history), the stack
+   * outputs, everything the engine printed (with the Commands' logs), the stand-in's call log (argv),
+   * the command lines seen while commands ran, and the fly.toml flyctl received (releases, machine
+   * configs). The stand-in's secret store is Fly's vault and is left out on purpose.
+   */
+  async leakSources(): Promise<Record<string, string>> {
+    const sources: Record<string, string> = {};
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else sources[`backend ${path.slice(this.stateDir.length + 1)}`] = readFileSync(path, "utf8");
+      }
+    };
+    walk(join(this.stateDir, "backend"));
+    sources.outputs = (await this.run("pulumi", ["stack", "output", "--json", "--stack", STACK, "-C", REPO])).stdout;
+    sources.engineOutput = this.transcript.join("\n");
+    sources.flyCallLog = JSON.stringify(this.flyCalls());
+    sources.processList = [...this.processLines].join("\n");
+    const app = readState(this.fakeFlyDir).apps["chatwoot-local"];
+    sources.flyToml = JSON.stringify({ releases: app?.releases ?? [], machines: Object.values(app?.machines ?? {}).map((m) => m.config) });
+    return sources;
+  }
+
+  /** Where any secret value this stack was given shows up (empty when none does). */
+  async leaks(): Promise<Leak[]> {
+    return findLeaks(await this.leakSources(), this.secretValues);
   }
 
   private async must(command: string, args: string[], stdin?: string): Promise<CommandResult> {
