@@ -149,7 +149,9 @@ describe("faults mid-deploy", () => {
     stack.injectFaults([{ command: "deploy", mode: "hang", times: 1 }]);
     const { text } = await failingUp();
     expect(text).toContain("chatwoot-rollout-deploy");
-    expect(text).toMatch(/`flyctl deploy --app chatwoot-local [^`]*` did not finish within 20s and was stopped \(chatwoot:flyctlTimeoutSeconds\)/);
+    expect(text).toMatch(
+      /`flyctl deploy --app chatwoot-local [^`]*` did not finish within 20s and was stopped \(chatwoot:flyctlTimeoutSeconds\)/,
+    );
     expect(stack.flyCalls().at(-1)).toMatchObject({ command: "deploy", fault: "hang", exitCode: 143 });
     expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(4096);
     apply({ flyctlTimeoutSeconds: undefined });

@@ -118,12 +118,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     "chatwoot:database.urlParams.sslmode",
     "unknown key",
   ],
-  [
-    "url param carrying a password",
-    { database: { urlParams: { password: "x" } } },
-    "chatwoot:database.urlParams.password",
-    "unknown key",
-  ],
+  ["url param carrying a password", { database: { urlParams: { password: "x" } } }, "chatwoot:database.urlParams.password", "unknown key"],
   ["migration command empty", { migration: { command: [] } }, "chatwoot:migration.command", ">=1"],
   [
     "migration command with newline",
@@ -135,7 +130,12 @@ export const BAD_CONFIGS: BadConfig[] = [
   ["statement timeout without unit", { migration: { statementTimeout: "600" } }, "chatwoot:migration.statementTimeout", "600s"],
   ["headroom 0", { budget: { headroomPercent: 0 } }, "chatwoot:budget.headroomPercent", ">=1"],
   ["flyctl call limit too short", { deploy: { flyctlTimeoutSeconds: 1 } }, "chatwoot:deploy.flyctlTimeoutSeconds", ">=10"],
-  ["flyctl call limit as a duration", { deploy: { flyctlTimeoutSeconds: "30m" } }, "chatwoot:deploy.flyctlTimeoutSeconds", "expected number"],
+  [
+    "flyctl call limit as a duration",
+    { deploy: { flyctlTimeoutSeconds: "30m" } },
+    "chatwoot:deploy.flyctlTimeoutSeconds",
+    "expected number",
+  ],
   ["extraEnv key with a shell metacharacter", { rails: { extraEnv: { "A;B": "x" } } }, "chatwoot:rails.extraEnv.A;B", "upper-case"],
   ["installationEnv with a NUL byte", { rails: { installationEnv: "fly\u0000x" } }, "chatwoot:rails.installationEnv", "one line"],
 ];

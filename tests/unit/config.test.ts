@@ -17,7 +17,6 @@ describe("plain config", () => {
     expect(config.deploy).toEqual({ strategy: "rolling", healthCheckPath: "/health", internalPort: 3000, flyctlTimeoutSeconds: 1800 });
   });
 
-
   it.each(BAD_CONFIGS)("rejects %s, naming the key and the fix", (_what, patch, key, fragment) => {
     const text = firstIssue(stagingWith(patch));
     expect(text).toContain(`${key}:`);

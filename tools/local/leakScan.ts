@@ -26,7 +26,8 @@ function formsOf(secret: string): Record<string, string> {
 export function findLeaks(sources: Record<string, string>, secrets: readonly string[]): Leak[] {
   const leaks: Leak[] = [];
   secrets.forEach((secret, index) => {
-    if (secret.length < MIN_LENGTH) throw new Error(`secret #${index} is shorter than ${MIN_LENGTH} characters: a scan for it means nothing`);
+    if (secret.length < MIN_LENGTH)
+      throw new Error(`secret #${index} is shorter than ${MIN_LENGTH} characters: a scan for it means nothing`);
     const forms = Object.entries(formsOf(secret)).filter(([form, text]) => form === "raw" || text !== secret);
     for (const [source, text] of Object.entries(sources))
       for (const [form, value] of forms) if (text.includes(value)) leaks.push({ source, form, secret: index });

@@ -18,5 +18,7 @@ const sources = Object.fromEntries(files.map((file) => [file, readFileSync(file,
 const bytes = Object.values(sources).reduce((n, text) => n + text.length, 0);
 const leaks = findLeaks(sources, [...new Set(secrets)]);
 for (const leak of leaks) process.stderr.write(`leak: secret #${leak.secret} (${leak.form}) in ${leak.source}\n`);
-console.log(`leak scan of the test output: ${new Set(secrets).size} secret values, ${Math.round(bytes / 1024)} KiB scanned, ${leaks.length} hits`);
+console.log(
+  `leak scan of the test output: ${new Set(secrets).size} secret values, ${Math.round(bytes / 1024)} KiB scanned, ${leaks.length} hits`,
+);
 if (leaks.length) process.exitCode = 1;
