@@ -42,9 +42,9 @@ export interface ChatwootDeploymentArgs {
 }
 
 /**
- * Chatwoot on Fly.io, in the order a deploy must happen: app -> secrets (staged) -> migration on the
- * new image -> rollout of web and worker -> machine counts. A failed migration stops the chain before
- * any machine takes the new image.
+ * Chatwoot on Fly.io, in the order a deploy must happen: app -> secrets (staged) -> lowered machine
+ * counts -> migration on the new image -> rollout of web and worker -> raised machine counts. A
+ * failed migration stops the chain before any machine takes the new image.
  */
 export class ChatwootDeployment extends pulumi.ComponentResource {
   public readonly appName: pulumi.Output<string>;
@@ -100,6 +100,10 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const counts = Object.fromEntries(Object.entries(plan.groups).map(([group, g]) => [group, g.count]));
+    // Lowered counts take effect before the migration: the budget assumes the new counts in every phase.
+    const scaleDown = new MachineCounts(`${name}-scale-down`, { fly, counts, downOnly: true }, { parent: this, dependsOn: [secrets] });
+
     const migration = new MigrationMachine(
       `${name}-migration`,
       {
@@ -112,7 +116,7 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
         region: plan.app.primaryRegion,
         endpoint: plan.endpoints.migration,
       },
-      { parent: this, dependsOn: [secrets] },
+      { parent: this, dependsOn: [secrets, scaleDown] },
     );
 
     const rollout = new FlyRollout(
@@ -121,11 +125,7 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
       { parent: this, dependsOn: [migration] },
     );
 
-    new MachineCounts(
-      `${name}-counts`,
-      { fly, counts: Object.fromEntries(Object.entries(plan.groups).map(([group, g]) => [group, g.count])) },
-      { parent: this, dependsOn: [rollout] },
-    );
+    new MachineCounts(`${name}-counts`, { fly, counts }, { parent: this, dependsOn: [rollout] });
 
     this.appName = app.name;
     this.url = pulumi.interpolate`https://${app.name}.fly.dev`;

@@ -8,9 +8,14 @@ export interface MachineCountsArgs {
   fly: FlyConnection;
   /** Machines per process group. @default web 1, worker 1 (from chatwoot:processes) */
   counts: Record<string, number>;
+  /**
+   * Only lower the groups above their count (run before the migration, so that the migration and
+   * the rollout never run beside more machines than the budget counted). @default false: set every group
+   */
+  downOnly?: boolean;
 }
 
-/** `fly scale count` per process group; idempotent, and run only when a count changes. */
+/** `fly scale count` for the process groups that differ; run only when a count changes. */
 export class MachineCounts extends pulumi.ComponentResource {
   public readonly counts: pulumi.Output<Record<string, number>>;
 
@@ -18,7 +23,7 @@ export class MachineCounts extends pulumi.ComponentResource {
     super("chatwoot:fly:MachineCounts", name, {}, opts);
     const scale = flyStep(
       `${name}-scale`,
-      { fly: args.fly, create: "scale", environment: { [ENV.counts]: JSON.stringify(args.counts) } },
+      { fly: args.fly, create: args.downOnly ? "scale-down" : "scale", environment: { [ENV.counts]: JSON.stringify(args.counts) } },
       { parent: this },
     );
     this.counts = scale.stdout.apply(() => args.counts);

@@ -5,7 +5,7 @@
 import { destroyApp, ensureApp } from "./app";
 import { StepError } from "./flyctl";
 import { migrate } from "./migrate";
-import { deploy, scale } from "./rollout";
+import { deploy, scale, scaleDown } from "./rollout";
 import { importSecrets, unsetSecrets } from "./secrets";
 
 const STEPS: Record<string, () => Promise<void>> = {
@@ -20,6 +20,7 @@ const STEPS: Record<string, () => Promise<void>> = {
   },
   deploy,
   scale,
+  "scale-down": scaleDown,
 };
 
 async function main(step: string | undefined): Promise<void> {

@@ -1,12 +1,14 @@
 /**
  * Rolls the image and the generated fly.toml out to every machine (`fly deploy`, which applies [[vm]]
- * memory and the staged secrets), and sets machine counts (`fly scale count`, idempotent).
+ * memory and the staged secrets), and sets machine counts (`fly scale count` for the groups that
+ * differ, after a `fly machine list`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../lib/commandEnv";
-import { jsonEnv, log, requireEnv, result, stepContext } from "./context";
+import { countArgs, countChanges, type Counts } from "../lib/counts";
+import { jsonEnv, log, requireEnv, result, stepContext, type StepContext } from "./context";
 
 export async function deploy(): Promise<void> {
   const ctx = stepContext();
@@ -24,13 +26,32 @@ export async function deploy(): Promise<void> {
   result({ image, strategy });
 }
 
-export async function scale(): Promise<void> {
-  const ctx = stepContext();
-  const counts = jsonEnv<Record<string, number>>(ENV.counts);
-  const pairs = Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([group, count]) => `${group}=${count}`);
-  await ctx.fly.ok(["scale", "count", ...pairs, "--app", ctx.app, "--yes"]);
-  log(`machine counts of ${ctx.app}: ${pairs.join(" ")}`);
-  result(counts);
+interface ListedMachine {
+  config?: { metadata?: Record<string, string> };
 }
+
+/** Machines per process group as Fly lists them (the migration machine has no group). */
+async function currentCounts(ctx: StepContext): Promise<Counts> {
+  const machines = await ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
+  const counts: Counts = {};
+  for (const machine of machines) {
+    const group = machine.config?.metadata?.fly_process_group;
+    if (group) counts[group] = (counts[group] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function scaleTo(downOnly: boolean): Promise<void> {
+  const ctx = stepContext();
+  const target = jsonEnv<Counts>(ENV.counts);
+  const changes = countArgs(countChanges(await currentCounts(ctx), target, downOnly));
+  if (changes.length) await ctx.fly.ok(["scale", "count", ...changes, "--app", ctx.app, "--yes"]);
+  log(changes.length ? `scaled ${ctx.app}: ${changes.join(" ")}` : `${ctx.app} needs no ${downOnly ? "scale-down" : "scaling"}`);
+  result(target);
+}
+
+/** Sets every process group to its count (after the rollout). */
+export const scale = () => scaleTo(false);
+
+/** Lowers the groups above their count (before the migration): the budget's counts hold throughout. */
+export const scaleDown = () => scaleTo(true);

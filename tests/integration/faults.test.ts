@@ -159,11 +159,30 @@ describe("faults mid-deploy", () => {
     expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(2048);
   });
 
+  it("a lowered count beside a new image: the scale-down runs first, so the migration fits the pool the budget counted", async () => {
+    // Budgeted with worker 0: web 5 + migration 1 on the session pool of 15. With the old worker
+    // still up (10 clients) the migration would be client 16 and be refused.
+    apply({ image: IMAGE_OLD, migrations: "session", workerCount: 0 });
+    const before = stack.flyCalls().length;
+    await converges();
+    const mutating = stack
+      .flyCalls()
+      .slice(before)
+      .filter((c) => c.mutating)
+      .map((c) => c.argv.slice(0, 3).join(" "));
+    expect(mutating.slice(0, 2)).toEqual(["scale count worker=0", "machine run chatwoot/chatwoot:v4.13.0"]);
+    expect(images()).toEqual([IMAGE_OLD]);
+    apply({ migrations: "direct", workerCount: 1 });
+    await converges();
+    expect(stack.machines().filter((m) => m.processGroup === "worker")).toHaveLength(1);
+  });
+
   it("scale count fails: the step is named; the next up scales", async () => {
     apply({ workerCount: 0 });
     stack.injectFaults([{ command: "scale count", mode: "fail", exitCode: 1, stderr: "Error: failed to destroy machine: 500", times: 1 }]);
     const { text } = await failingUp();
-    expect(text).toContain("chatwoot-counts-scale");
+    // A lowered count is applied before the migration, by the scale-down step.
+    expect(text).toContain("chatwoot-scale-down-scale");
     expect(stack.machines().filter((m) => m.processGroup === "worker")).toHaveLength(1);
     await converges();
     expect(stack.machines().filter((m) => m.processGroup === "worker")).toHaveLength(0);

@@ -109,12 +109,14 @@ describe("the program on the staging stack", () => {
         "chatwoot:database:Database chatwoot-db",
         "chatwoot:fly:App chatwoot-app",
         "chatwoot:fly:MachineCounts chatwoot-counts",
+        "chatwoot:fly:MachineCounts chatwoot-scale-down",
         "chatwoot:fly:Migration chatwoot-migration",
         "chatwoot:fly:Rollout chatwoot-rollout",
         "chatwoot:fly:Secrets chatwoot-secrets",
         "chatwoot:index:Deployment chatwoot",
         "command:local:Command chatwoot-app-ensure",
         "command:local:Command chatwoot-counts-scale",
+        "command:local:Command chatwoot-scale-down-scale",
         "command:local:Command chatwoot-migration-run",
         "command:local:Command chatwoot-rollout-deploy",
         "command:local:Command chatwoot-secrets-import",
@@ -123,8 +125,9 @@ describe("the program on the staging stack", () => {
     );
   });
 
-  it("orders the steps: secrets before the migration, the migration before the rollout, the rollout before counts", () => {
-    expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-migration")!)).toEqual(["chatwoot-secrets"]);
+  it("orders the steps: secrets, lowered counts, the migration, the rollout, raised counts", () => {
+    expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-scale-down")!)).toEqual(["chatwoot-secrets"]);
+    expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-migration")!)).toEqual(["chatwoot-secrets", "chatwoot-scale-down"]);
     expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-rollout")!)).toEqual(["chatwoot-migration"]);
     expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-counts")!)).toEqual(["chatwoot-rollout"]);
   });
@@ -214,7 +217,7 @@ describe("the program on the staging stack", () => {
   });
 
   it("passes the flyctl call limit to every step", () => {
-    for (const role of ["app-ensure", "secrets-import", "migration-run", "rollout-deploy", "counts-scale"])
+    for (const role of ["app-ensure", "secrets-import", "scale-down-scale", "migration-run", "rollout-deploy", "counts-scale"])
       expect((command(`chatwoot-${role}`).props.environment as Record<string, string>).CHATWOOT_FLYCTL_TIMEOUT_SECONDS).toBe("1800");
   });
 

@@ -1,0 +1,23 @@
+/** Machine counts per process group, and which of them `fly scale count` must change. No Pulumi import. */
+export type Counts = Record<string, number>;
+
+/**
+ * The groups whose machine count differs from the target, with their target. With `downOnly`, only
+ * the groups above their target: the deployment lowers those before the migration and the rollout,
+ * so both run at most at the counts the connection budget was computed for.
+ */
+export function countChanges(current: Counts, target: Counts, downOnly: boolean): Counts {
+  const changes: Counts = {};
+  for (const [group, want] of Object.entries(target)) {
+    const have = current[group] ?? 0;
+    if (have > want || (have < want && !downOnly)) changes[group] = want;
+  }
+  return changes;
+}
+
+/** `group=N` arguments of `fly scale count`, in a stable order. */
+export function countArgs(counts: Counts): string[] {
+  return Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([group, count]) => `${group}=${count}`);
+}
