@@ -1,0 +1,112 @@
+/**
+ * How the bench measures a command: wall time, exit code, output, and the peak resident memory of the
+ * whole process tree (the command and every descendant, summed), sampled from /proc every 100 ms.
+ * Processes whose command line matches a label are also tracked on their own (e.g. the policy pack).
+ */
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface Measured {
+  seconds: number;
+  code: number;
+  output: string;
+  /** Peak of the summed RSS of the command's process tree, MB (0 when /proc is not readable). */
+  peakMb: number;
+  /** Peak summed RSS of the processes each label matched, MB. */
+  peakMbOf: Record<string, number>;
+}
+
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Slope of log(t) against log(n) between two points: 1.0 is linear growth. */
+export const logSlope = (n1: number, t1: number, n2: number, t2: number): number => Math.log(t2 / t1) / Math.log(n2 / n1);
+
+const PAGE = 4096;
+
+interface Proc {
+  ppid: number;
+  rssBytes: number;
+}
+
+function processes(): Map<number, Proc> {
+  const all = new Map<number, Proc>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces and parentheses): state ppid ... rss is field 24.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      all.set(Number(entry), { ppid: Number(fields[1]), rssBytes: Number(fields[21]) * PAGE });
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  return all;
+}
+
+function sample(root: number, labels: Record<string, RegExp>): { total: number; byLabel: Record<string, number> } {
+  const all = processes();
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  const byLabel: Record<string, number> = Object.fromEntries(Object.keys(labels).map((k) => [k, 0]));
+  let total = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    const p = all.get(pid);
+    if (!p) continue;
+    total += p.rssBytes;
+    if (Object.keys(labels).length > 0) {
+      let cmdline = "";
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      } catch {
+        // gone
+      }
+      for (const [label, pattern] of Object.entries(labels)) if (pattern.test(cmdline)) byLabel[label] += p.rssBytes;
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return { total, byLabel };
+}
+
+/** Runs a command (no shell) and measures it. */
+export function measure(
+  command: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string; labels?: Record<string, RegExp>; stdin?: string },
+): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const labels = opts.labels ?? {};
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => chunks.push(d));
+    child.stderr.on("data", (d: Buffer) => chunks.push(d));
+    child.stdin.end(opts.stdin ?? "");
+    let peak = 0;
+    const peakOf: Record<string, number> = Object.fromEntries(Object.keys(labels).map((k) => [k, 0]));
+    const tick = () => {
+      if (child.pid === undefined) return;
+      const s = sample(child.pid, labels);
+      peak = Math.max(peak, s.total);
+      for (const k of Object.keys(labels)) peakOf[k] = Math.max(peakOf[k], s.byLabel[k]);
+    };
+    const timer = setInterval(tick, 100);
+    child.on("error", (error) => {
+      clearInterval(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearInterval(timer);
+      const mb = (bytes: number) => bytes / 2 ** 20;
+      resolve({
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        code: code ?? 1,
+        output: Buffer.concat(chunks).toString("utf8"),
+        peakMb: mb(peak),
+        peakMbOf: Object.fromEntries(Object.entries(peakOf).map(([k, v]) => [k, mb(v)])),
+      });
+    });
+  });
+}

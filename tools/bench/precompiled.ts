@@ -1,0 +1,72 @@
+/**
+ * Precompiled variants for the engine benchmark, built in temp copies (the product is not changed): the
+ * program or the policy pack compiled to JavaScript with the repository's tsc and tsconfig, in a project
+ * whose Pulumi.yaml / PulumiPolicy.yaml says `typescript: false` and points `main` at the compiled entry
+ * (Pulumi's documented way to run a prebuilt Node.js program). node_modules are symlinks to the repo's.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { parse, stringify } from "yaml";
+import { PACK, REPO } from "./engineEnv";
+
+/** tsc of one entry file (and what it imports) into `out`, keeping the repo's layout under it. */
+function compile(entry: string, out: string): void {
+  const tsconfig = join(out, "tsconfig.bench.json");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(REPO, "tsconfig.json"),
+      // Type roots resolve from the config's own directory: point them back at the repo.
+      compilerOptions: { outDir: out, rootDir: REPO, noEmit: false, sourceMap: false, typeRoots: [join(REPO, "node_modules/@types")] },
+      files: [entry],
+      include: [],
+    }),
+  );
+  const tsc = spawnSync(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", tsconfig], { encoding: "utf8" });
+  // tsc emits despite type errors; the timing does not depend on them, `npx tsc --noEmit` reports them.
+  if (!existsSync(join(out, relative(REPO, entry)).replace(/\.ts$/, ".js")))
+    throw new Error(`tsc ${relative(REPO, entry)} emitted nothing:\n${tsc.stdout}${tsc.stderr}`);
+  if (tsc.status !== 0) process.stderr.write(`bench: tsc ${relative(REPO, entry)} reported errors (compiled anyway):\n${tsc.stdout}\n`);
+}
+
+/** A copy of a Pulumi.yaml / PulumiPolicy.yaml that runs the compiled entry without ts-node. */
+function jsManifest(from: string, to: string, main: string): void {
+  const manifest = parse(readFileSync(from, "utf8")) as { runtime: unknown; main?: string };
+  manifest.runtime = { name: "nodejs", options: { typescript: false } };
+  manifest.main = main;
+  writeFileSync(to, stringify(manifest));
+}
+
+/** The project in `projectDir` (entry `main` of its Pulumi.yaml) compiled into `out`; returns the project dir. */
+export function precompiledProgram(projectDir: string, out: string): string {
+  const manifest = parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { main: string };
+  compile(join(projectDir, manifest.main), out);
+  symlinkSync(join(REPO, "node_modules"), join(out, "node_modules"));
+  // The language host takes the nearest package.json as the program's root, as in the repo.
+  copyFileSync(join(REPO, "package.json"), join(out, "package.json"));
+  const project = join(out, relative(REPO, projectDir));
+  mkdirSync(project, { recursive: true });
+  jsManifest(join(projectDir, "Pulumi.yaml"), join(project, "Pulumi.yaml"), manifest.main.replace(/\.ts$/, ".js"));
+  return project;
+}
+
+/** The policy pack compiled into `out`; returns what to pass to --policy-pack (a dir, or the runner). */
+export function precompiledPack(out: string): string {
+  const policies = join(REPO, "policies");
+  compile(join(policies, "index.ts"), out);
+  symlinkSync(join(REPO, "node_modules"), join(out, "node_modules"));
+  symlinkSync(join(policies, "node_modules"), join(out, "policies", "node_modules"));
+  jsManifest(join(policies, "PulumiPolicy.yaml"), join(out, "policies", "PulumiPolicy.yaml"), "index.js");
+  // run-policy-pack requires the pack directory: package.json's main says which file that is.
+  const pkg = JSON.parse(readFileSync(join(policies, "package.json"), "utf8")) as { main: string };
+  writeFileSync(join(out, "policies", "package.json"), JSON.stringify({ ...pkg, main: "index.js" }));
+  if (!PACK.endsWith("/run")) return join(out, "policies");
+  // tools/policy-pack/run finds the pack at ../../policies from itself: the same script, one copy away.
+  const runner = join(out, "tools", "policy-pack", "run");
+  mkdirSync(dirname(runner), { recursive: true });
+  copyFileSync(PACK, runner);
+  chmodSync(runner, 0o755);
+  return runner;
+}
