@@ -13,10 +13,10 @@
  * host of scripts/toolchain.sh answers "not supported", so scripts/env.sh points CHATWOOT_POLICY_PACK
  * at tools/policy-pack/run (the same pack, run by the run-policy-pack entry point a language host uses).
  */
-import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnCollect, type Collected } from "../../tools/local/spawnCollect";
 
 const REPO = join(__dirname, "..", "..");
 const POLICIES = join(REPO, "policies");
@@ -24,32 +24,10 @@ const STACK = `preview-test-${process.pid}`;
 
 jest.setTimeout(240_000);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
+type Run = Collected;
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 200_000): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
-    });
-  });
-}
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 200_000): Promise<Run> =>
+  spawnCollect(cmd, args, { env, cwd: REPO, timeoutMs }).done;
 
 /** Engine events of `pulumi preview --json` with PULUMI_ENABLE_STREAMING_JSON_PREVIEW (one JSON object a line). */
 interface EngineEvent {
@@ -95,9 +73,9 @@ const STAGING_TYPES = {
   "chatwoot:fly:Secrets": 1,
   "chatwoot:fly:Migration": 1,
   "chatwoot:fly:Rollout": 1,
-  "chatwoot:fly:MachineCounts": 1,
+  "chatwoot:fly:MachineCounts": 2, // chatwoot-scale-down before the migration, chatwoot-counts after the rollout
   "chatwoot:database:Database": 1,
-  "command:local:Command": 5,
+  "command:local:Command": 6,
 };
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
@@ -203,7 +181,7 @@ afterAll(() => {
 });
 
 describe("pulumi preview of the staging stack with the policy pack", () => {
-  test("passes and plans the components and 5 Commands; the pack reports pool-headroom", async () => {
+  test("passes and plans the components and 6 Commands; the pack reports pool-headroom", async () => {
     const p = await preview("staging", configs.staging);
     expectSuccess(p);
     expect(p.types).toEqual(STAGING_TYPES);

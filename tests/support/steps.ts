@@ -1,20 +1,16 @@
 /** Runs the step scripts (steps/main.ts) the way the Commands do, against the flyctl stand-in. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../../lib/commandEnv";
 import { readCalls, type CallRecord } from "../../tools/fake-flyctl/src/calllog";
 import { readState, type State } from "../../tools/fake-flyctl/src/store";
+import { spawnCollect, type Collected } from "../../tools/local/spawnCollect";
 import { REPO } from "./configs";
 
 export const FAKE_FLYCTL = join(REPO, "tools/fake-flyctl/bin/flyctl");
 
-export interface StepRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type StepRun = Collected;
 
 export class FakeFly {
   readonly dir = mkdtempSync(join(tmpdir(), "fake-fly-"));
@@ -23,37 +19,23 @@ export class FakeFly {
 
   /** Runs one step with the env a Command would give it. */
   step(step: string, env: Record<string, string>): Promise<StepRun> {
-    return new Promise((resolve) => {
-      const child = spawn("node", ["-r", "ts-node/register/transpile-only", "steps/main.ts", step], {
-        cwd: REPO,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          FAKE_FLY_STATE_DIR: this.dir,
-          [ENV.flyctl]: FAKE_FLYCTL,
-          [ENV.flyctlTimeout]: "120",
-          [ENV.flyToken]: this.token,
-          ...env,
-        },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d));
-      child.stderr.on("data", (d: Buffer) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
+    return spawnCollect("node", ["-r", "ts-node/register/transpile-only", "steps/main.ts", step], {
+      cwd: REPO,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        FAKE_FLY_STATE_DIR: this.dir,
+        [ENV.flyctl]: FAKE_FLYCTL,
+        [ENV.flyctlTimeout]: "120",
+        [ENV.flyToken]: this.token,
+        ...env,
+      },
+    }).done;
   }
 
   /** Runs the stand-in flyctl directly (for setup and inspection). */
   fly(args: string[]): Promise<StepRun> {
-    return new Promise((resolve) => {
-      const child = spawn(FAKE_FLYCTL, args, { env: { ...process.env, FAKE_FLY_STATE_DIR: this.dir, FLY_API_TOKEN: this.token } });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d));
-      child.stderr.on("data", (d: Buffer) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
+    return spawnCollect(FAKE_FLYCTL, args, { env: { ...process.env, FAKE_FLY_STATE_DIR: this.dir, FLY_API_TOKEN: this.token } }).done;
   }
 
   state(): State {

@@ -3,7 +3,6 @@
  * flyctl stand-in, a file backend under .state/, and the real Pulumi engine on PATH (scripts/env.sh).
  * Used by the main job (tools/local/main.ts) and the end-to-end tests.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -13,16 +12,12 @@ import { readCalls, type CallRecord } from "../fake-flyctl/src/calllog";
 import { readState, type Machine } from "../fake-flyctl/src/store";
 import { findLeaks, type Leak } from "./leakScan";
 import { PgBouncer } from "./pgbouncer";
+import { spawnCollect, type Collected, type Started } from "./spawnCollect";
 
 export const REPO = join(__dirname, "..", "..");
 const STACK = "local";
 
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
+export type CommandResult = Collected;
 
 export interface StackOverrides {
   image?: string;
@@ -43,10 +38,7 @@ export interface LocalStackOptions {
 }
 
 /** A command started in the stack's environment, and its result once it exits. */
-export interface Running {
-  child: ChildProcess;
-  done: Promise<CommandResult>;
-}
+export type Running = Started;
 
 /** How often the process list is sampled while a command runs (for the leak scan of argv). */
 const PROCESS_SAMPLE_MS = 200;
@@ -268,22 +260,15 @@ export class LocalStack {
 
   /** Starts a command in the stack's environment; the process list is sampled while it runs. */
   launch(command: string, args: string[], stdin?: string, ownProcessGroup = false): Running {
-    const started = Date.now();
-    const child = spawn(command, args, { cwd: REPO, env: this.env, detached: ownProcessGroup });
     const sampler = setInterval(() => this.sampleProcesses(), PROCESS_SAMPLE_MS);
-    const done = new Promise<CommandResult>((resolve) => {
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d));
-      child.stderr.on("data", (d: Buffer) => (stderr += d));
-      child.on("close", (code, signal) => {
-        clearInterval(sampler);
-        this.transcript.push(stdout, stderr);
-        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    const { child, done } = spawnCollect(command, args, { cwd: REPO, env: this.env, stdin, detached: ownProcessGroup });
+    const recorded = done
+      .finally(() => clearInterval(sampler))
+      .then((result) => {
+        this.transcript.push(result.stdout, result.stderr);
+        return result;
       });
-    });
-    child.stdin.end(stdin ?? "");
-    return { child, done };
+    return { child, done: recorded };
   }
 
   /** Reads the command line of every process (what `ps` shows to any user of the machine). */
