@@ -1,13 +1,19 @@
 /**
- * How the bench measures a command: wall time, exit code, output, and the peak resident memory of the
- * whole process tree (the command and every descendant, summed), sampled from /proc every 100 ms.
+ * How the bench measures a command: wall time, exit code, output, CPU time and the peak resident memory
+ * of the whole process tree (the command and every descendant, summed), sampled from /proc every 100 ms.
  * Processes whose command line matches a label are also tracked on their own (e.g. the policy pack).
+ * CPU time (user + system of the command and the descendants it waited for, GNU time's %U + %S) barely
+ * moves when another job shares the machine, unlike wall time: both are reported.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface Measured {
   seconds: number;
+  /** User + system CPU seconds of the tree (NaN without /usr/bin/time). */
+  cpu: number;
   code: number;
   output: string;
   /** Peak of the summed RSS of the command's process tree, MB (0 when /proc is not readable). */
@@ -22,6 +28,8 @@ export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Ma
 export const logSlope = (n1: number, t1: number, n2: number, t2: number): number => Math.log(t2 / t1) / Math.log(n2 / n1);
 
 const PAGE = 4096;
+const GNU_TIME = "/usr/bin/time";
+let timeFiles = 0;
 
 interface Proc {
   ppid: number;
@@ -78,8 +86,10 @@ export function measure(
 ): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const labels = opts.labels ?? {};
+    const timeFile = join(tmpdir(), `chatwoot-bench-time-${process.pid}-${timeFiles++}`);
+    const [file, argv] = existsSync(GNU_TIME) ? [GNU_TIME, ["-f", "%U %S", "-o", timeFile, command, ...args]] : [command, args];
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(file, argv, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     child.stdout.on("data", (d: Buffer) => chunks.push(d));
     child.stderr.on("data", (d: Buffer) => chunks.push(d));
@@ -100,8 +110,16 @@ export function measure(
     child.on("close", (code) => {
       clearInterval(timer);
       const mb = (bytes: number) => bytes / 2 ** 20;
+      let cpu = NaN;
+      if (existsSync(timeFile)) {
+        // The last line: GNU time puts "Command exited with non-zero status" before it.
+        const [user, sys] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
+        cpu = user + sys;
+        rmSync(timeFile, { force: true });
+      }
       resolve({
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        cpu,
         code: code ?? 1,
         output: Buffer.concat(chunks).toString("utf8"),
         peakMb: mb(peak),

@@ -53,6 +53,7 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     }
     const med = (n: number, pack: boolean, f: (m: Measured) => number) => median((runs.get(`${n}/${pack}`) ?? []).map(f));
     const share = (n: number) => med(n, true, (m) => m.seconds) - med(n, false, (m) => m.seconds);
+    const cpuShare = (n: number) => med(n, true, (m) => m.cpu) - med(n, false, (m) => m.cpu);
     say("## 5. Policy pack by number of pools (generated configs, real engine)");
     say("");
     say(
@@ -60,15 +61,15 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     );
     say("");
     say(
-      "| pools | without pack s | with pack s | pack share s | share above 1 pool, ms per added pool | peak tree RSS MB without / with | pack process peak RSS MB |",
+      "| pools | without pack s | with pack s | pack share s | share above 1 pool, ms per added pool | pack share, CPU s | peak tree RSS MB without / with | pack process peak RSS MB |",
     );
-    say("| --- | --- | --- | --- | --- | --- | --- |");
+    say("| --- | --- | --- | --- | --- | --- | --- | --- |");
     const shareAt: Record<number, number> = {};
     for (const n of POOLS) {
       shareAt[n] = share(n);
       const perPool = n === 1 ? "-" : (((shareAt[n] - shareAt[1]) / (n - 1)) * 1000).toFixed(1);
       say(
-        `| ${n} | ${med(n, false, (m) => m.seconds).toFixed(1)} | ${med(n, true, (m) => m.seconds).toFixed(1)} | ${shareAt[n].toFixed(1)} | ${perPool} | ${med(n, false, (m) => m.peakMb).toFixed(0)} / ${med(n, true, (m) => m.peakMb).toFixed(0)} | ${med(n, true, (m) => m.peakMbOf.pack).toFixed(0)} |`,
+        `| ${n} | ${med(n, false, (m) => m.seconds).toFixed(1)} | ${med(n, true, (m) => m.seconds).toFixed(1)} | ${shareAt[n].toFixed(1)} | ${perPool} | ${cpuShare(n).toFixed(1)} | ${med(n, false, (m) => m.peakMb).toFixed(0)} / ${med(n, true, (m) => m.peakMb).toFixed(0)} | ${med(n, true, (m) => m.peakMbOf.pack).toFixed(0)} |`,
       );
     }
     const marginal = (n: number) => Math.max(shareAt[n] - shareAt[1], 1e-3);
@@ -78,7 +79,7 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     say("");
     say(
       `Growth from 10 to 1000 pools (x100): pack share x${(shareAt[1000] / shareAt[10]).toFixed(2)} (log-log slope ${logSlope(10, shareAt[10], 1000, shareAt[1000]).toFixed(2)}: start-up dominates); ` +
-        `share above the 1-pool start-up, from 100 to 1000 pools (x10), x${(marginal(1000) / marginal(100)).toFixed(1)} (slope ${marginalSlope.toFixed(2)}; 1.0 is linear); ` +
+        `share above the 1-pool start-up, from 100 to 1000 pools (x10), x${(marginal(1000) / marginal(100)).toFixed(1)} (slope ${marginalSlope.toFixed(2)}; 1.0 is linear; in CPU time slope ${logSlope(100, Math.max(cpuShare(100) - cpuShare(1), 1e-3), 1000, Math.max(cpuShare(1000) - cpuShare(1), 1e-3)).toFixed(2)}); ` +
         `preview without the pack x${(med(1000, false, (m) => m.seconds) / med(10, false, (m) => m.seconds)).toFixed(1)}; ` +
         `pack process memory x${(packMb(1000) / packMb(10)).toFixed(2)}.`,
     );
