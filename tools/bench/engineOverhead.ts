@@ -21,6 +21,8 @@ export interface OverheadFigures {
   seconds: Record<string, number>;
   /** Median CPU seconds (user + system) of the process tree. */
   cpu: Record<string, number>;
+  /** Fastest and slowest run of each variant, s. */
+  range: Record<string, [number, number]>;
   /** Median phases (ms) of the traced variants. */
   phases: Record<string, Record<Phase, number>>;
 }
@@ -86,7 +88,10 @@ export async function engineOverhead(say: (line?: string) => void): Promise<Over
     );
     say("");
     const traced = await tracePhases(say, { [SHIPPED]: variants[SHIPPED], [FASTEST]: variants[FASTEST] }, engine.tmp);
-    return { seconds, cpu, phases: traced };
+    const range = Object.fromEntries(
+      Object.entries(runs).map(([k, xs]) => [k, [Math.min(...xs.map((x) => x.seconds)), Math.max(...xs.map((x) => x.seconds))]]),
+    ) as Record<string, [number, number]>;
+    return { seconds, cpu, range, phases: traced };
   } finally {
     engine.dispose();
   }
