@@ -71,7 +71,7 @@ export async function engineOverhead(say: (line?: string) => void): Promise<Over
     say("Precompiled variants are temp copies compiled with the repo's tsc (`runtime.options.typescript: false`, `main` the");
     say("compiled entry); the product itself is unchanged. Memory: peak RSS of the whole process tree (engine, language");
     say("host, program, plugins, pack), sampled from /proc every 100 ms. CPU: user + system seconds of that tree (GNU time),");
-    say("which another job on the machine barely moves; wall time is what the target is about.");
+    say("which another job on the machine moves less than wall time; the target is about wall time.");
     say("");
     say("| variant | median s | x floor | median CPU s | CPU x floor | peak tree RSS MB |");
     say("| --- | --- | --- | --- | --- | --- |");

@@ -2,8 +2,8 @@
  * How the bench measures a command: wall time, exit code, output, CPU time and the peak resident memory
  * of the whole process tree (the command and every descendant, summed), sampled from /proc every 100 ms.
  * Processes whose command line matches a label are also tracked on their own (e.g. the policy pack).
- * CPU time (user + system of the command and the descendants it waited for, GNU time's %U + %S) barely
- * moves when another job shares the machine, unlike wall time: both are reported.
+ * CPU time (user + system of the command and the descendants it waited for, GNU time's %U + %S) moves
+ * less than wall time when another job shares the machine: both are reported.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
