@@ -119,7 +119,9 @@ const processGroupSchema = z.strictObject({
     .max(131072)
     .multipleOf(256, { message: "expected a multiple of 256 MB (Fly machine memory steps)" })
     .default(2048)
-    .describe("Memory per machine, in MB (fly.toml [[vm]] memory)."),
+    .describe(
+      "Memory per machine, in MB (fly.toml [[vm]] memory): 256-2048 per shared CPU, 2048-8192 per performance CPU (steps of 1024).",
+    ),
   cpus: z
     .union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)])
     .default(1)

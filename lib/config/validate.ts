@@ -4,6 +4,7 @@
  */
 import { RESERVED_ENV_NAMES } from "../chatwoot";
 import { isLocalHost, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
+import { memoryProblem, MEMORY_LIMITS, MIGRATION_GUEST } from "../flyMachineSizes";
 import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
 import { configKey, fromZodIssues, NAMESPACE, type ConfigIssue } from "./issues";
 import { plainConfigSchema, SECRET_KEYS, secretValuesSchema, type PlainConfig, type SecretKey, type SecretValues } from "./schema";
@@ -69,7 +70,28 @@ export function validateSecrets(raw: Record<string, unknown>): { secrets?: Secre
 }
 
 function crossKeyIssues(config: PlainConfig): ConfigIssue[] {
-  return [...endpointIssues(config), ...limitIssues(config), ...envIssues(config), ...urlIssues(config)];
+  return [...endpointIssues(config), ...limitIssues(config), ...envIssues(config), ...urlIssues(config), ...machineSizeIssues(config)];
+}
+
+/** Memory that Fly would refuse for the machine's CPUs fails here, not halfway through a deploy. */
+function machineSizeIssues(config: PlainConfig): ConfigIssue[] {
+  const sized = [
+    ...Object.entries(config.processes).map(([group, g]) => ({ path: ["processes", group, "memoryMb"], ...g, kind: g.cpuKind })),
+    { path: ["migration", "memoryMb"], memoryMb: config.migration.memoryMb, ...MIGRATION_GUEST },
+  ];
+  return sized.flatMap(({ path, memoryMb, kind, cpus }) => {
+    const problem = memoryProblem(kind, cpus, memoryMb);
+    if (!problem) return [];
+    const { minPerCpuMb, maxPerCpuMb } = MEMORY_LIMITS[kind];
+    return [
+      {
+        key: configKey(path),
+        message: `Fly refuses this much memory: ${problem}`,
+        found: String(memoryMb),
+        fix: `pulumi config set --path '${configKey(path)}' <MB between ${minPerCpuMb * cpus} and ${maxPerCpuMb * cpus}>${path[0] === "processes" ? `, or raise processes.${path[1]}.cpus` : ""}`,
+      },
+    ];
+  });
 }
 
 function endpointIssues(config: PlainConfig): ConfigIssue[] {

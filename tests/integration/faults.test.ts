@@ -116,18 +116,18 @@ describe("faults mid-deploy", () => {
   });
 
   it("the database is unreachable for the migration: the up fails before the rollout, then converges", async () => {
-    apply({ directPort: CLOSED_PORT, webMemoryMb: 3072 });
+    apply({ directPort: CLOSED_PORT, webMemoryMb: 1024 });
     const { text, commands } = await failingUp();
     expect(text).toContain("migration exited with code 1");
     expect(commands).not.toContain("deploy");
     expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(2048);
     apply({ directPort: 5432 });
     await converges();
-    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(3072);
+    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(1024);
   });
 
   it("deploy fails halfway: the step is named; the next up deploys", async () => {
-    apply({ webMemoryMb: 4096 });
+    apply({ webMemoryMb: 1536 });
     stack.injectFaults([
       {
         command: "deploy",
@@ -141,7 +141,7 @@ describe("faults mid-deploy", () => {
     expect(text).toContain("chatwoot-rollout-deploy");
     expect(text).toContain("health checks");
     await converges();
-    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(4096);
+    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(1536);
   });
 
   it("flyctl hangs in the deploy: the call is stopped at its limit, the step is named; the next up deploys", async () => {
@@ -153,7 +153,7 @@ describe("faults mid-deploy", () => {
       /`flyctl deploy --app chatwoot-local [^`]*` did not finish within 20s and was stopped \(chatwoot:flyctlTimeoutSeconds\)/,
     );
     expect(stack.flyCalls().at(-1)).toMatchObject({ command: "deploy", fault: "hang", exitCode: 143 });
-    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(4096);
+    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(1536);
     apply({ flyctlTimeoutSeconds: undefined });
     await converges();
     expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(2048);

@@ -86,7 +86,7 @@ describe("the local target, a to f", () => {
     expect(memory.result.code).toBe(0);
     expect(memory.mutating).toEqual(["deploy"]);
     expect(memory.restarts).toBe(1);
-    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(3072);
+    expect(stack.machines().find((m) => m.processGroup === "web")?.config.guest.memory_mb).toBe(1024);
     const image = await scenario.changeImage(stack);
     expect(image.result.code).toBe(0);
     expect(image.mutating).toEqual(["machine run", "machine destroy", "deploy"]);

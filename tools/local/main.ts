@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     say(bold("\nd. pulumi up again"));
     describeUp(await scenario.noOp(stack));
 
-    say(bold("\ne. One change at a time: web memory 2048 -> 3072 MB, then the image"));
+    say(bold("\ne. One change at a time: web memory 2048 -> 1024 MB, then the image"));
     describeUp(await scenario.changeMemory(stack));
     describeUp(await scenario.changeImage(stack));
 

@@ -65,13 +65,13 @@ export function noOp(stack: LocalStack): Promise<UpObservation> {
 
 /** e1. One change: web memory. */
 export function changeMemory(stack: LocalStack): Promise<UpObservation> {
-  stack.writeConfig({ image: IMAGE_NEW, migrations: "direct", webMemoryMb: 3072 });
+  stack.writeConfig({ image: IMAGE_NEW, migrations: "direct", webMemoryMb: 1024 });
   return observeUp(stack, () => stack.up(true));
 }
 
 /** e2. One change: the image. */
 export function changeImage(stack: LocalStack): Promise<UpObservation> {
-  stack.writeConfig({ image: IMAGE_NEWER, migrations: "direct", webMemoryMb: 3072 });
+  stack.writeConfig({ image: IMAGE_NEWER, migrations: "direct", webMemoryMb: 1024 });
   return observeUp(stack, () => stack.up(true));
 }
 
