@@ -7,6 +7,7 @@
 import { ENV } from "../lib/commandEnv";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { StepError } from "./flyctl";
+import { listMachines, type ListedMachine } from "./machines";
 
 /** How the migration machine runs; set by MigrationMachine from chatwoot:migration and the plan. */
 export interface MigrationSettings {
@@ -30,20 +31,6 @@ export interface MigrationSpec extends MigrationSettings {
   endpoint: string;
 }
 
-interface MachineEvent {
-  type?: string;
-  timestamp?: number;
-  request?: { exit_event?: { exit_code?: number; oom_killed?: boolean } };
-}
-
-interface ListedMachine {
-  id: string;
-  name?: string;
-  state?: string;
-  events?: MachineEvent[];
-  config?: { metadata?: Record<string, string> };
-}
-
 /** Metadata that marks the one-off migration machines (flyctl machine run --metadata). */
 const ROLE_KEY = "chatwoot_role";
 const ROLE_VALUE = "migration";
@@ -53,10 +40,6 @@ const ROLE_VALUE = "migration";
  * a credential) and hands it to Rails as DATABASE_URL, which Rails merges over config/database.yml.
  */
 export const MIGRATION_SHELL = 'export DATABASE_URL="$MIGRATION_DATABASE_URL"; exec "$@"';
-
-async function listMachines(ctx: StepContext): Promise<ListedMachine[]> {
-  return ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
-}
 
 async function findMachine(ctx: StepContext, match: (m: ListedMachine) => boolean): Promise<ListedMachine | undefined> {
   return (await listMachines(ctx)).find(match);

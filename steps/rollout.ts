@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ENV } from "../lib/commandEnv";
 import { countArgs, countChanges, type Counts } from "../lib/counts";
 import { jsonEnv, log, requireEnv, result, stepContext, type StepContext } from "./context";
+import { listMachines } from "./machines";
 
 export async function deploy(): Promise<void> {
   const ctx = stepContext();
@@ -26,15 +27,10 @@ export async function deploy(): Promise<void> {
   result({ image, strategy });
 }
 
-interface ListedMachine {
-  config?: { metadata?: Record<string, string> };
-}
-
 /** Machines per process group as Fly lists them (the migration machine has no group). */
 async function currentCounts(ctx: StepContext): Promise<Counts> {
-  const machines = await ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
   const counts: Counts = {};
-  for (const machine of machines) {
+  for (const machine of await listMachines(ctx)) {
     const group = machine.config?.metadata?.fly_process_group;
     if (group) counts[group] = (counts[group] ?? 0) + 1;
   }
