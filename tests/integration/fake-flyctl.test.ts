@@ -13,6 +13,7 @@ import { Client } from "pg";
 import { renderFlyToml } from "../../lib/flyToml";
 import { parseSecrets } from "../../tools/fake-flyctl/src/secretsParser";
 import { readCalls } from "../../tools/fake-flyctl/src/calllog";
+import { waitFor } from "../support/waitFor";
 
 jest.setTimeout(60_000);
 
@@ -155,21 +156,6 @@ function killMachines(dirs: string[]): void {
         }
       }
     }
-  }
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStack, REPO, type Running } from "../../tools/local/localStack";
 import { IMAGE_NEW, IMAGE_NEWER, IMAGE_OLD } from "../../tools/local/scenario";
+import { waitFor } from "../support/waitFor";
 
 jest.setTimeout(600_000);
 if (spawnSync("pulumi", ["version"]).status !== 0)
@@ -17,16 +18,6 @@ if (spawnSync("pulumi", ["version"]).status !== 0)
 interface PendingOperation {
   type: string;
   resource: { urn: string };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 describe("interrupted runs", () => {
@@ -70,7 +61,7 @@ describe("interrupted runs", () => {
   async function upUntilMigrating(image: string, ownProcessGroup = false): Promise<Running> {
     stack.writeConfig({ image, migrations: "direct" });
     const running = stack.startUp(false, ownProcessGroup);
-    await until("the migration machine", () => migrationMachines().some((m) => m.config.image === image));
+    await waitFor("the migration machine", () => migrationMachines().some((m) => m.config.image === image), 120_000);
     return running;
   }
 
@@ -88,7 +79,7 @@ describe("interrupted runs", () => {
   it("two ups at once: the second is refused by the stack lock, the first completes, the state stays whole", async () => {
     stack.writeConfig({ image: IMAGE_NEW, migrations: "direct" });
     const first = stack.startUp(false);
-    await until("the first up's lock", () => locks().length > 0);
+    await waitFor("the first up's lock", () => locks().length > 0, 120_000);
     const second = await stack.up(false);
     expect(second.code).not.toBe(0);
     expect(text(second)).toContain("the stack is currently locked by 1 lock(s)");
