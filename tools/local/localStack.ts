@@ -298,7 +298,7 @@ export class LocalStack {
       }
     };
     walk(join(this.stateDir, "backend"));
-    sources.outputs = (await this.run("pulumi", ["stack", "output", "--json", "--stack", STACK, "-C", REPO])).stdout;
+    sources.outputs = JSON.stringify(await this.outputs());
     sources.engineOutput = this.transcript.join("\n");
     sources.flyCallLog = JSON.stringify(this.flyCalls());
     sources.processList = [...this.processLines].join("\n");
