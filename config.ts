@@ -1,17 +1,24 @@
 /**
  * The program's edge: reads the `chatwoot:*` stack config once, validates it with the shared schema
- * (lib/config) and fails before any resource is registered. Secret values are wrapped as Outputs
+ * (lib/config) and fails before any resource is registered. Credentials are wrapped as Outputs
  * marked secret the moment they are read.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./lib/config/issues";
-import type { PlainConfig, SecretValues } from "./lib/config/schema";
-import { crossCheckDatabaseUrl, missingSecrets, splitEntries, validatePlain, validateSecrets, type RawEntry } from "./lib/config/validate";
+import type { PlainConfig, CredentialValues } from "./lib/config/schema";
+import {
+  crossCheckDatabaseUrl,
+  missingCredentials,
+  splitEntries,
+  validatePlain,
+  validateCredentials,
+  type RawEntry,
+} from "./lib/config/validate";
 import { parsePostgresUrl } from "./lib/postgresUrl";
 
 export interface StackConfig {
   config: PlainConfig;
-  secrets: {
+  credentials: {
     databasePassword: pulumi.Output<string>;
     redisUrl: pulumi.Output<string>;
     secretKeyBase?: pulumi.Output<string>;
@@ -49,15 +56,16 @@ export function loadStackConfig(): StackConfig {
   }
   const split = splitEntries(entries);
   const plain = validatePlain(split.plain);
-  const secret = validateSecrets(split.secrets);
-  const issues = [...split.issues, ...plain.issues, ...secret.issues];
-  if (plain.config) issues.push(...missingSecrets(plain.config, split.secrets));
-  if (plain.config && secret.secrets?.databaseUrl) issues.push(...crossCheckDatabaseUrl(plain.config, secret.secrets.databaseUrl));
-  if (issues.length || !plain.config || !secret.secrets) throw new ConfigError(issues);
-  return { config: plain.config, secrets: wrapSecrets(secret.secrets) };
+  const checked = validateCredentials(split.credentials);
+  const issues = [...split.issues, ...plain.issues, ...checked.issues];
+  if (plain.config) issues.push(...missingCredentials(plain.config, split.credentials));
+  if (plain.config && checked.credentials?.databaseUrl)
+    issues.push(...crossCheckDatabaseUrl(plain.config, checked.credentials.databaseUrl));
+  if (issues.length || !plain.config || !checked.credentials) throw new ConfigError(issues);
+  return { config: plain.config, credentials: wrapCredentials(checked.credentials) };
 }
 
-function wrapSecrets(values: SecretValues): StackConfig["secrets"] {
+function wrapCredentials(values: CredentialValues): StackConfig["credentials"] {
   const wrap = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
   // A whole DSN, when given, supplies the password (its other parts were cross-checked above).
   const password =

@@ -6,7 +6,7 @@ import { ChatwootDeployment } from "./components/chatwootDeployment";
 import { loadStackConfig } from "./config";
 import { buildPlan } from "./lib/plan";
 
-const { config, secrets } = loadStackConfig();
+const { config, credentials } = loadStackConfig();
 const plan = buildPlan(config);
 
 const deployment = new ChatwootDeployment("chatwoot", {
@@ -15,7 +15,7 @@ const deployment = new ChatwootDeployment("chatwoot", {
   flyctlTimeoutSeconds: config.deploy.flyctlTimeoutSeconds,
   frontendUrl: config.frontendUrl,
   backendUrl: config.backendUrl,
-  secrets,
+  credentials,
 });
 
 export const appName = deployment.appName;

@@ -3,16 +3,17 @@ import * as random from "@pulumi/random";
 import type { PoolBudget } from "../lib/budget";
 import { DEFAULT_FLYCTL_TIMEOUT_SECONDS } from "../lib/config/schema";
 import type { DeploymentPlan } from "../lib/plan";
+import type { MigrationRecord } from "../lib/stepContract";
 import { ChatwootDatabase } from "./chatwootDatabase";
 import { FlyApp } from "./flyApp";
 import { FlyRollout } from "./flyRollout";
 import { FlySecrets } from "./flySecrets";
 import type { FlyConnection } from "./flyStep";
 import { MachineCounts } from "./machineCounts";
-import { MigrationMachine, type MigrationRecord } from "./migrationMachine";
+import { MigrationMachine } from "./migrationMachine";
 
 /** Credentials of the deployment; every one is stored as a Pulumi secret. */
-export interface ChatwootSecrets {
+export interface ChatwootCredentials {
   /** Password of the database role on every endpoint. */
   databasePassword: pulumi.Input<string>;
   /** REDIS_URL. */
@@ -38,7 +39,7 @@ export interface ChatwootDeploymentArgs {
   /** BACKEND_URL. @default not set: Chatwoot falls back to FRONTEND_URL */
   backendUrl?: string;
   /** Credentials. */
-  secrets: ChatwootSecrets;
+  credentials: ChatwootCredentials;
 }
 
 /**
@@ -60,7 +61,7 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
     const baseFly = {
       flyctl: args.flyctl,
       timeoutSeconds: args.flyctlTimeoutSeconds ?? DEFAULT_FLYCTL_TIMEOUT_SECONDS,
-      apiToken: args.secrets.flyApiToken,
+      apiToken: args.credentials.flyApiToken,
     };
 
     const app = new FlyApp(
@@ -75,21 +76,21 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
       {
         endpoints: plan.endpoints,
         appUrlParams: plan.appUrlParams,
-        password: args.secrets.databasePassword,
-        admin: plan.admin.enabled ? this.adminArgs(plan, args.secrets.adminPassword) : undefined,
+        password: args.credentials.databasePassword,
+        admin: plan.admin.enabled ? this.adminArgs(plan, args.credentials.adminPassword) : undefined,
       },
       { parent: this },
     );
 
     const secretKeyBase =
-      args.secrets.secretKeyBase ??
+      args.credentials.secretKeyBase ??
       new random.RandomPassword(`${name}-secret-key-base`, { length: 128, special: false }, { parent: this }).result;
 
     const secrets = new FlySecrets(
       `${name}-secrets`,
       {
         fly,
-        values: pulumi.all([database.secretEnv, secretKeyBase, args.secrets.redisUrl]).apply(([dbEnv, keyBase, redisUrl]) => ({
+        values: pulumi.all([database.secretEnv, secretKeyBase, args.credentials.redisUrl]).apply(([dbEnv, keyBase, redisUrl]) => ({
           ...dbEnv,
           SECRET_KEY_BASE: keyBase,
           REDIS_URL: redisUrl,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../lib/commandEnv";
+import { ENV, type AppRecord } from "../lib/stepContract";
 import { flyStep, stepResult, type FlyConnection } from "./flyStep";
 
 /** Arguments of {@link FlyApp}. */
@@ -32,7 +32,7 @@ export class FlyApp extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const record = stepResult<{ name: string; adopted: boolean }>(ensure);
+    const record = stepResult<AppRecord>(ensure);
     this.name = record.apply((r) => r.name);
     this.adopted = record.apply((r) => r.adopted);
     this.registerOutputs({ name: this.name, adopted: this.adopted });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../lib/commandEnv";
+import { ENV } from "../lib/stepContract";
 import { flyStep, type FlyConnection } from "./flyStep";
 
 /** Arguments of {@link FlyRollout}. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../lib/commandEnv";
+import { ENV, type SecretsRecord } from "../lib/stepContract";
 import { flyStep, stepResult, type FlyConnection } from "./flyStep";
 
 /** Arguments of {@link FlySecrets}. */
@@ -28,7 +28,7 @@ export class FlySecrets extends pulumi.ComponentResource {
       { fly: args.fly, create: "import-secrets", delete: "unset-secrets", environment: { [ENV.secrets]: values }, secretOutput: true },
       { parent: this },
     );
-    const record = stepResult<{ keys: string[]; revision: string }>(staged);
+    const record = stepResult<SecretsRecord>(staged);
     // A digest of the values: kept secret like them.
     this.revision = record.apply((r) => r.revision);
     this.keys = pulumi.unsecret(record.apply((r) => r.keys));

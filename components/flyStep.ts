@@ -5,7 +5,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, stepCommand } from "../lib/commandEnv";
+import { ENV, stepCommand, type StepName } from "../lib/stepContract";
 
 /** How to reach Fly: shared by every component. */
 export interface FlyConnection {
@@ -22,9 +22,9 @@ export interface FlyConnection {
 export interface FlyStepArgs {
   fly: FlyConnection;
   /** Step run on create and on update. */
-  create: string;
+  create: StepName;
   /** Step run on delete. @default nothing runs on delete */
-  delete?: string;
+  delete?: StepName;
   /** Further plain or secret environment for the step. */
   environment?: Record<string, pulumi.Input<string>>;
   /** Values whose change replaces (re-runs) the step. @default none: only environment changes re-run it */

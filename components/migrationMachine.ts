@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../lib/commandEnv";
 import type { Endpoint } from "../lib/endpoints";
-import type { MigrationSettings, MigrationSpec } from "../steps/migrate";
+import { ENV, type MigrationRecord, type MigrationSettings, type MigrationSpec } from "../lib/stepContract";
 import { flyStep, stepResult, type FlyConnection } from "./flyStep";
 
 /** Arguments of {@link MigrationMachine}: the machine's settings, how to reach Fly and the endpoint. */
@@ -10,13 +9,6 @@ export interface MigrationMachineArgs extends MigrationSettings {
   fly: FlyConnection;
   /** Endpoint the migration connects to; its URL reaches the machine as the MIGRATION_DATABASE_URL secret. */
   endpoint: Endpoint;
-}
-
-export interface MigrationRecord {
-  image: string;
-  exitCode: number;
-  machine: string;
-  seconds: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * What Chatwoot expects of its environment and processes. Sources: chatwoot/chatwoot Procfile,
- * config/database.yml, .env.example and docs self-hosted/deployment (FACTS.md). No Pulumi import.
+ * What Chatwoot expects of its environment and processes. Sources, at tag v4.14.0 of
+ * https://github.com/chatwoot/chatwoot: Procfile, config/database.yml, config/puma.rb,
+ * config/sidekiq.yml, .env.example; and https://www.chatwoot.com/docs/self-hosted/deployment/requirements.
  */
 import type { PlainConfig } from "./config/schema";
 

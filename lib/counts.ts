@@ -1,4 +1,4 @@
-/** Machine counts per process group, and which of them `fly scale count` must change. No Pulumi import. */
+/** Machine counts per process group, and which of them `fly scale count` must change. */
 export type Counts = Record<string, number>;
 
 /**

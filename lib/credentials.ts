@@ -1,6 +1,6 @@
 /**
  * Recognizes credentials in text that is meant to be plain (argv, fly.toml, triggers). Returns what
- * kind of credential was found, never the credential itself. No Pulumi import.
+ * kind of credential was found, never the credential itself.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:[^\s@/]+@/i, "a URL with a password"],

@@ -1,8 +1,8 @@
 /**
  * The database endpoints as one typed model: which pool mode each is, which pool it feeds, and the
- * checks that a declared mode matches its Supabase host. No Pulumi import.
+ * checks that a declared mode matches its Supabase host.
  *
- * Supabase host forms (docs guides/database/connecting-to-postgres, FACTS.md): direct
+ * Supabase host forms (https://supabase.com/docs/guides/database/connecting-to-postgres): direct
  * `db.<ref>.supabase.co:5432`; session pooler `<...>.pooler.supabase.com:5432`; transaction pooler
  * the same host on 6543.
  */

@@ -1,9 +1,9 @@
 /**
- * Memory a Fly machine may have for its CPUs. No Pulumi import.
+ * Memory a Fly machine may have for its CPUs.
  * Source: Fly docs, machines/guides-examples/machine-sizing ("Memory limits are 2gb * shared CPU size
  * or 8gb * performance CPU size. Minimum memory is 256m * shared CPU size or 2048m * performance CPU
  * size"); steps of 256 MB (shared) and 1024 MB (performance) as flyctl checks a guest before it
- * updates a machine (the check tools/fake-flyctl/src/scaleMemory.ts emulates).
+ * updates a machine (the check testing/doubles/fake-flyctl/src/scaleMemory.ts emulates).
  */
 export type CpuKind = "shared" | "performance";
 

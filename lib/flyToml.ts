@@ -1,4 +1,4 @@
-/** Renders the fly.toml the deploy step uses (Fly docs reference/configuration). No Pulumi import. */
+/** Renders the fly.toml the deploy step uses (Fly docs reference/configuration). */
 import { PROCESS_COMMANDS, PROCESS_GROUPS } from "./chatwoot";
 import type { PlainConfig } from "./config/schema";
 

@@ -1,14 +1,14 @@
 /**
  * The deployment plan: everything the stack will do, derived from the plain config alone (no secrets,
  * no Outputs). The program builds its resources from it, passes it to the top component (where the
- * policy pack reads it at preview time) and the checker evaluates the same rules on it. No Pulumi import.
+ * policy pack reads it at preview time) and the checker evaluates the same rules on it.
  */
 import { computeBudget, connectionsPerMachine, type PoolBudget, type Strategy } from "./budget";
 import { runtimeEnv, PROCESS_GROUPS, type ProcessGroup } from "./chatwoot";
 import type { EndpointKind, PlainConfig } from "./config/schema";
 import type { Endpoint } from "./endpoints";
 import { renderFlyToml } from "./flyToml";
-import { computeLimits, DEFAULT_RESERVED_CONNECTIONS } from "./supabaseLimits";
+import { computeLimits, DEFAULT_RESERVED_CONNECTIONS, SUPABASE_LIMITS_SOURCE } from "./supabaseLimits";
 
 export interface GroupPlan {
   count: number;
@@ -56,7 +56,7 @@ export function endpointLimits(config: PlainConfig): Record<EndpointKind, { limi
   const table = computeSize ? computeLimits(computeSize) : undefined;
   const pick = (override: number | undefined, fromTable: number | undefined, name: string) => {
     if (override !== undefined) return { value: override, source: `database.limits.${name}` };
-    if (fromTable !== undefined) return { value: fromTable, source: `Supabase ${computeSize} compute (FACTS.md table)` };
+    if (fromTable !== undefined) return { value: fromTable, source: `Supabase ${computeSize} compute (${SUPABASE_LIMITS_SOURCE})` };
     return undefined;
   };
   const poolSize = pick(limits.poolSize, table?.poolSize, "poolSize");

@@ -1,4 +1,4 @@
-/** Parsing and formatting of PostgreSQL connection URLs (libpq URI form). No Pulumi import. */
+/** Parsing and formatting of PostgreSQL connection URLs (libpq URI form). */
 
 export interface PostgresUrlParts {
   host: string;

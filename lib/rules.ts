@@ -1,7 +1,6 @@
 /**
  * The policy rules over a deployment plan, as plain functions. The CrossGuard pack (policies/) wraps
  * them and the config checker (tools/check) runs them, so both give the same verdicts and messages.
- * No Pulumi import.
  */
 import { surgeMachines, type PoolBudget } from "./budget";
 import { SERVED_CHECK_PATHS } from "./chatwoot";
@@ -20,7 +19,7 @@ export interface PlanRule {
 
 /**
  * Memory floor for web and worker: Chatwoot's requirements page asks 4 GB for a whole install and notes
- * that Sidekiq alone can use 1 GB+ (docs self-hosted/deployment/requirements; FACTS.md).
+ * that Sidekiq alone can use 1 GB+ (https://www.chatwoot.com/docs/self-hosted/deployment/requirements).
  */
 export const MEMORY_FLOOR_MB = 1024;
 

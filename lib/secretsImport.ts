@@ -3,7 +3,7 @@
  * (superfly/flyctl internal/command/secrets/parser.go) trims spaces left of a value, strips one pair
  * of surrounding double quotes, and reads `NAME="""...` up to a line ending in `"""` as a multi-line
  * value. So every single-line value is wrapped in quotes and a multi-line value in triple quotes;
- * values the parser cannot carry are refused, naming the key, never the value. No Pulumi import.
+ * values the parser cannot carry are refused, naming the key, never the value.
  */
 export class UnencodableSecretError extends Error {}
 

@@ -1,11 +1,15 @@
 /**
  * Connection limits of a Supabase project by compute size.
  *
- * Source: Supabase docs, guides/platform/compute-add-ons ("Compute sizes" table) and
- * guides/database/connecting-to-postgres (pooler limits), as collected in FACTS.md:
- * pool size (per pool, Supavisor `default_pool_size`) / pooler max clients (`max_client_conn`) /
- * direct `max_connections`.
+ * Sources: the compute sizes table of https://supabase.com/docs/guides/platform/compute-and-disk
+ * (direct `max_connections`, pooler max clients `max_client_conn`) and
+ * https://supabase.com/docs/guides/database/connecting-to-postgres (pool size: per pool, Supavisor's
+ * `default_pool_size`, which in session mode also caps the clients of one user + database).
  */
+
+/** Where the compute table comes from, as checker and policy messages name it. */
+export const SUPABASE_LIMITS_SOURCE = "supabase.com/docs/guides/platform/compute-and-disk";
+
 export const SUPABASE_COMPUTE_SIZES = ["nano", "micro", "small", "medium", "large", "xl", "2xl", "4xl", "8xl", "12xl", "16xl"] as const;
 
 export type SupabaseComputeSize = (typeof SUPABASE_COMPUTE_SIZES)[number];

@@ -4,7 +4,7 @@
  * command lines, triggers and non-secret environment of every Command, and the generated fly.toml.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { SECRET_ENV_VARS } from "../lib/commandEnv";
+import { CREDENTIAL_ENV_VARS } from "../lib/stepContract";
 import { findCredentials } from "../lib/credentials";
 import { planCredentials } from "../lib/rules";
 import { planOf } from "./planPolicies";
@@ -21,7 +21,7 @@ export function plainCommandInputs(props: Record<string, unknown>): Record<strin
   if (props.triggers !== undefined) found.triggers = JSON.stringify(props.triggers);
   const environment = (props.environment ?? {}) as Record<string, unknown>;
   for (const [name, value] of Object.entries(environment)) {
-    if (!SECRET_ENV_VARS.includes(name) && typeof value === "string") found[`environment.${name}`] = value;
+    if (!CREDENTIAL_ENV_VARS.includes(name) && typeof value === "string") found[`environment.${name}`] = value;
   }
   return found;
 }
@@ -37,7 +37,7 @@ export const noCredentialsInPlainInputs: ResourceValidationPolicy = {
     for (const [input, text] of Object.entries(plainCommandInputs(args.props))) {
       for (const what of findCredentials(text)) {
         reportViolation(
-          `${args.name}: input ${input} contains ${what}; it would be stored in plaintext and may reach argv or logs. Fix: pass it through a secret environment variable (${SECRET_ENV_VARS.join(", ")})`,
+          `${args.name}: input ${input} contains ${what}; it would be stored in plaintext and may reach argv or logs. Fix: pass it through a secret environment variable (${CREDENTIAL_ENV_VARS.join(", ")})`,
         );
       }
     }

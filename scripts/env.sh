@@ -24,8 +24,8 @@ if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/toolchain.sh"); then
   # download; a caller may still override this explicitly.
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
   # Provider plugins that cannot be built here (docs/toolchain.md): a real one on PATH or in the plugin
-  # cache wins; otherwise the stand-ins (test doubles, tools/plugin-standins/README.md) go last on PATH.
-  _chatwoot_fly_standins=$(cd "$_chatwoot_fly_dir/../tools/plugin-standins/bin" && pwd)
+  # cache wins; otherwise the stand-ins (test doubles, testing/doubles/plugin-standins/README.md) go last on PATH.
+  _chatwoot_fly_standins=$(cd "$_chatwoot_fly_dir/../testing/doubles/plugin-standins/bin" && pwd)
   _chatwoot_fly_used=""
   _chatwoot_fly_cached=""
   for _chatwoot_fly_p in command random; do
@@ -47,7 +47,7 @@ if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/toolchain.sh"); then
     esac
     # PATH (ambient) plugins win over the plugin cache, so a stand-in also shadows a cached plugin.
     [ -z "$_chatwoot_fly_cached" ] || _chatwoot_fly_used="$_chatwoot_fly_used$_chatwoot_fly_cached (shadowing the plugin cache)"
-    echo "scripts/env.sh: stand-in plugins in use (test doubles, see tools/plugin-standins/README.md):$_chatwoot_fly_used" >&2
+    echo "scripts/env.sh: stand-in plugins in use (test doubles, see testing/doubles/plugin-standins/README.md):$_chatwoot_fly_used" >&2
   fi
   unset _chatwoot_fly_dir _chatwoot_fly_bin _chatwoot_fly_standins _chatwoot_fly_used _chatwoot_fly_cached _chatwoot_fly_p _chatwoot_fly_found
 else

@@ -18,7 +18,7 @@ install_npm "$root"
 install_npm "$root/policies"
 
 # PostgreSQL, Redis, PgBouncer.
-bash "$root/scripts/services.sh" >&2
+bash "$root/testing/services.sh" >&2
 
 # Pulumi CLI + language host (built from Go modules on first use, then cached) and offline settings.
 # shellcheck source=scripts/env.sh

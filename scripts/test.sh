@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 report="$work/report.json"
 # Every secret value the tests hand to a local stack is listed here, then searched for in the test
-# output itself (tools/local/scanTestOutput.ts). The list is private to this run and removed after it.
+# output itself (testing/local/scanTestOutput.ts). The list is private to this run and removed after it.
 export CHATWOOT_LEAK_LIST="$work/secrets.jsonl"
 status=0
 echo "== jest (unit + integration)" >&2
@@ -24,7 +24,7 @@ set +e
 npx jest --ci --json --outputFile="$report" "$@" 2>&1 | tee "$work/output.log"
 status=${PIPESTATUS[0]}
 set -e
-node -r ts-node/register/transpile-only tools/local/scanTestOutput.ts "$CHATWOOT_LEAK_LIST" "$work/output.log" "$report" || status=1
+node -r ts-node/register/transpile-only testing/local/scanTestOutput.ts "$CHATWOOT_LEAK_LIST" "$work/output.log" "$report" || status=1
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);

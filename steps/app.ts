@@ -1,5 +1,5 @@
 /** Creates the Fly app or adopts it from the configured org (`fly apps create` is not idempotent). */
-import { ENV } from "../lib/commandEnv";
+import { ENV, type AppRecord } from "../lib/stepContract";
 import { log, requireEnv, result, stepContext } from "./context";
 import { StepError } from "./flyctl";
 
@@ -14,7 +14,8 @@ export async function ensureApp(): Promise<void> {
   const apps = await fly.json<ListedApp[]>(["apps", "list", "--org", org, "--json"]);
   if (apps.some((a) => (a.Name ?? a.name) === app)) {
     log(`Fly app ${app} already exists in org ${org}: adopted`);
-    result({ name: app, org, adopted: true });
+    const adopted: AppRecord = { name: app, org, adopted: true };
+    result(adopted);
     return;
   }
   const args = ["apps", "create", app, "--org", org, "--json"];
@@ -26,7 +27,8 @@ export async function ensureApp(): Promise<void> {
   }
   if (created.code !== 0) throw fly.failure(args, created);
   log(`created Fly app ${app} in org ${org}`);
-  result({ name: app, org, adopted: false });
+  const record: AppRecord = { name: app, org, adopted: false };
+  result(record);
 }
 
 export async function destroyApp(): Promise<void> {

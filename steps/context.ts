@@ -1,5 +1,5 @@
-/** What every step reads from its environment (names from lib/commandEnv.ts). */
-import { ENV } from "../lib/commandEnv";
+/** What every step reads from its environment (names from lib/stepContract.ts). */
+import { ENV } from "../lib/stepContract";
 import { flyctl, StepError, type Flyctl } from "./flyctl";
 
 export function requireEnv(name: string): string {
@@ -20,17 +20,17 @@ export function jsonEnv<T>(name: string): T {
 export interface StepContext {
   app: string;
   fly: Flyctl;
-  /** Secret values known to this step, removed from anything it prints. */
-  secrets: string[];
+  /** Values this step must never print (credentials it handles): redacted from its output and errors. */
+  redactions: string[];
 }
 
-export function stepContext(extraSecrets: string[] = []): StepContext {
+export function stepContext(redactAlso: string[] = []): StepContext {
   const token = process.env[ENV.flyToken];
-  const secrets = [...extraSecrets, ...(token ? [token] : [])];
+  const redactions = [...redactAlso, ...(token ? [token] : [])];
   const timeoutSeconds = Number(requireEnv(ENV.flyctlTimeout));
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
     throw new StepError(`environment variable ${ENV.flyctlTimeout} must be a positive number of seconds`);
-  return { app: requireEnv(ENV.app), fly: flyctl(requireEnv(ENV.flyctl), secrets, timeoutSeconds), secrets };
+  return { app: requireEnv(ENV.app), fly: flyctl(requireEnv(ENV.flyctl), redactions, timeoutSeconds), redactions };
 }
 
 /** Steps print progress on stderr and their result as one JSON line on stdout (kept in state). */

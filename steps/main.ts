@@ -1,20 +1,20 @@
 /**
  * Entry point of the scripts that the components' Commands run: `node ... steps/main.ts <step>`.
- * Inputs come from the environment (lib/commandEnv.ts), never from the command line.
+ * Inputs come from the environment (lib/stepContract.ts), never from the command line.
  */
+import type { StepName } from "../lib/stepContract";
 import { destroyApp, ensureApp } from "./app";
 import { StepError } from "./flyctl";
 import { migrate } from "./migrate";
 import { deploy, scale, scaleDown } from "./rollout";
 import { importSecrets, unsetSecrets } from "./secrets";
 
-const STEPS: Record<string, () => Promise<void>> = {
+const STEPS: Record<StepName, () => Promise<void>> = {
   "ensure-app": ensureApp,
   "destroy-app": destroyApp,
   "import-secrets": importSecrets,
   "unset-secrets": unsetSecrets,
   migrate,
-  // On an update whose triggers did not change: the previous run's result stands.
   "keep-result": async () => {
     process.stdout.write(process.env.PULUMI_COMMAND_STDOUT ?? "{}");
   },
@@ -24,7 +24,7 @@ const STEPS: Record<string, () => Promise<void>> = {
 };
 
 async function main(step: string | undefined): Promise<void> {
-  const run = step === undefined ? undefined : STEPS[step];
+  const run = step !== undefined && Object.hasOwn(STEPS, step) ? STEPS[step as StepName] : undefined;
   if (!run) throw new StepError(`unknown step ${JSON.stringify(step)}; expected one of ${Object.keys(STEPS).join(", ")}`);
   await run();
 }

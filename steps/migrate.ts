@@ -4,32 +4,10 @@
  * `fly machine list --json` (the Machines API machine object). The machine is destroyed afterwards,
  * whatever happened. Any failure stops `pulumi up` before the rollout step.
  */
-import { ENV } from "../lib/commandEnv";
+import { ENV, type MigrationRecord, type MigrationSpec } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { StepError } from "./flyctl";
 import { listMachines, type ListedMachine } from "./machines";
-
-/** How the migration machine runs; set by MigrationMachine from chatwoot:migration and the plan. */
-export interface MigrationSettings {
-  /** Image to migrate with: the image about to roll out. */
-  image: string;
-  /** Command to run. @default ["bundle","exec","rails","db:chatwoot_prepare"] (from chatwoot:migration.command) */
-  command: string[];
-  /** Memory of the machine in MB. @default 1024 */
-  memoryMb: number;
-  /** Seconds before the machine is stopped and the step fails. @default 900 */
-  timeoutSeconds: number;
-  /** POSTGRES_STATEMENT_TIMEOUT of the migration. @default "600s" (Chatwoot's release line) */
-  statementTimeout: string;
-  /** Region of the machine. @default the app's primary region */
-  region: string;
-}
-
-/** What the migrate step reads from CHATWOOT_MIGRATION. */
-export interface MigrationSpec extends MigrationSettings {
-  /** Which endpoint the migration uses (kind host:port), for messages. */
-  endpoint: string;
-}
 
 /** Metadata that marks the one-off migration machines (flyctl machine run --metadata). */
 const ROLE_KEY = "chatwoot_role";
@@ -141,7 +119,8 @@ export async function migrate(): Promise<void> {
     }
     const seconds = Math.round((Date.now() - started) / 1000);
     log(`migration finished with exit code 0 in ${seconds}s`);
-    result({ image: spec.image, exitCode: 0, machine: machine.id, seconds });
+    const record: MigrationRecord = { image: spec.image, exitCode: 0, machine: machine.id, seconds };
+    result(record);
   } finally {
     await destroy(ctx, machine.id);
   }

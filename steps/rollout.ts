@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENV } from "../lib/commandEnv";
-import { countArgs, countChanges, type Counts } from "../lib/counts";
+import { countArgs, countChanges } from "../lib/counts";
+import { ENV, type Counts, type RolloutRecord } from "../lib/stepContract";
 import { jsonEnv, log, requireEnv, result, stepContext, type StepContext } from "./context";
 import { listMachines } from "./machines";
 
@@ -24,7 +24,8 @@ export async function deploy(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  result({ image, strategy });
+  const record: RolloutRecord = { image, strategy };
+  result(record);
 }
 
 /** Machines per process group as Fly lists them (the migration machine has no group). */

@@ -4,7 +4,7 @@
  * deploy that follows, so a change costs no restart of its own.
  */
 import { createHash } from "node:crypto";
-import { ENV } from "../lib/commandEnv";
+import { ENV, type SecretsRecord } from "../lib/stepContract";
 import { encodeSecretsForImport, UnencodableSecretError } from "../lib/secretsImport";
 import { jsonEnv, log, result, stepContext } from "./context";
 import { StepError } from "./flyctl";
@@ -12,12 +12,6 @@ import { StepError } from "./flyctl";
 interface ListedSecret {
   Name?: string;
   name?: string;
-}
-
-/** What this step prints; the previous run's copy comes back in PULUMI_COMMAND_STDOUT on update and delete. */
-interface SecretsRecord {
-  keys: string[];
-  revision: string;
 }
 
 function previousKeys(): string[] {

@@ -1,6 +1,6 @@
 /**
  * Config problems as data: the key, what was found, what is expected and the fix. One format for the
- * Pulumi program, the config checker and the tests. No Pulumi import.
+ * Pulumi program, the config checker and the tests.
  */
 import type { z } from "zod";
 

@@ -303,7 +303,7 @@ export const plainConfigSchema = z.strictObject({
 });
 
 /** Keys that are accepted only as Pulumi secrets (`pulumi config set --secret`). */
-export const SECRET_KEYS = {
+export const CREDENTIAL_KEYS = {
   databasePassword: "Password of the database role (all endpoints).",
   databaseUrl: "Optional whole DSN of the app endpoint; cross-checked against the plain endpoint fields.",
   redisUrl: "REDIS_URL (redis:// or rediss://).",
@@ -312,10 +312,10 @@ export const SECRET_KEYS = {
   adminPassword: "Password of database.admin.user (only with database.admin.enabled).",
 } as const;
 
-export type SecretKey = keyof typeof SECRET_KEYS;
+export type CredentialKey = keyof typeof CREDENTIAL_KEYS;
 
 /** Format rules of secret values; errors about them never echo the value. */
-export const secretValuesSchema = z.strictObject({
+export const credentialsSchema = z.strictObject({
   databasePassword: z.string().min(1).optional(),
   databaseUrl: z
     .string()
@@ -331,4 +331,4 @@ export const secretValuesSchema = z.strictObject({
 });
 
 export type PlainConfig = z.output<typeof plainConfigSchema>;
-export type SecretValues = z.output<typeof secretValuesSchema>;
+export type CredentialValues = z.output<typeof credentialsSchema>;

@@ -1,13 +1,20 @@
 /**
  * Config validation in one place: the schema, which keys must be secret, and the checks that span
- * several keys. Used by the Pulumi program (index.ts) and the offline checker. No Pulumi import.
+ * several keys. Used by the Pulumi program (index.ts) and the offline checker.
  */
 import { RESERVED_ENV_NAMES } from "../chatwoot";
 import { isLocalHost, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
 import { memoryProblem, MEMORY_LIMITS, MIGRATION_GUEST } from "../flyMachineSizes";
 import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
 import { configKey, fromZodIssues, NAMESPACE, type ConfigIssue } from "./issues";
-import { plainConfigSchema, SECRET_KEYS, secretValuesSchema, type PlainConfig, type SecretKey, type SecretValues } from "./schema";
+import {
+  plainConfigSchema,
+  CREDENTIAL_KEYS,
+  credentialsSchema,
+  type PlainConfig,
+  type CredentialKey,
+  type CredentialValues,
+} from "./schema";
 
 /** A config value as found: its value when readable, and whether it is stored as a secret. */
 export interface RawEntry {
@@ -15,7 +22,7 @@ export interface RawEntry {
   secret: boolean;
 }
 
-const isSecretKey = (key: string): key is SecretKey => key in SECRET_KEYS;
+const isCredentialKey = (key: string): key is CredentialKey => key in CREDENTIAL_KEYS;
 
 /**
  * Splits `chatwoot:*` entries into plain and secret values, rejecting a secret key stored in plaintext
@@ -23,16 +30,16 @@ const isSecretKey = (key: string): key is SecretKey => key in SECRET_KEYS;
  */
 export function splitEntries(entries: Record<string, RawEntry>): {
   plain: Record<string, unknown>;
-  secrets: Record<string, unknown>;
+  credentials: Record<string, unknown>;
   issues: ConfigIssue[];
 } {
   const plain: Record<string, unknown> = {};
-  const secrets: Record<string, unknown> = {};
+  const credentials: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
   for (const [fullKey, entry] of Object.entries(entries)) {
     if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
     const key = fullKey.slice(NAMESPACE.length + 1);
-    if (isSecretKey(key)) {
+    if (isCredentialKey(key)) {
       if (!entry.secret) {
         issues.push({
           key: fullKey,
@@ -40,7 +47,7 @@ export function splitEntries(entries: Record<string, RawEntry>): {
           fix: `pulumi config set --secret ${fullKey} <value> (then rotate the credential: it was in the stack file)`,
         });
       }
-      secrets[key] = entry.value;
+      credentials[key] = entry.value;
     } else if (entry.secret) {
       issues.push({
         key: fullKey,
@@ -51,7 +58,7 @@ export function splitEntries(entries: Record<string, RawEntry>): {
       plain[key] = entry.value;
     }
   }
-  return { plain, secrets, issues };
+  return { plain, credentials, issues };
 }
 
 /** Schema and cross-key checks of the plain config. */
@@ -63,10 +70,10 @@ export function validatePlain(raw: Record<string, unknown>): { config?: PlainCon
 }
 
 /** Format checks of secret values; the values are never echoed. */
-export function validateSecrets(raw: Record<string, unknown>): { secrets?: SecretValues; issues: ConfigIssue[] } {
-  const parsed = secretValuesSchema.safeParse(raw);
+export function validateCredentials(raw: Record<string, unknown>): { credentials?: CredentialValues; issues: ConfigIssue[] } {
+  const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { issues: fromZodIssues(parsed.error.issues, [], true) };
-  return { secrets: parsed.data, issues: [] };
+  return { credentials: parsed.data, issues: [] };
 }
 
 function crossKeyIssues(config: PlainConfig): ConfigIssue[] {
@@ -262,15 +269,15 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
 }
 
 /** Secret keys that the stack needs whatever else is configured. */
-export function missingSecrets(config: PlainConfig, secrets: Record<string, unknown>): ConfigIssue[] {
-  const required: SecretKey[] = ["redisUrl"];
-  if (secrets.databaseUrl === undefined) required.push("databasePassword");
+export function missingCredentials(config: PlainConfig, credentials: Record<string, unknown>): ConfigIssue[] {
+  const required: CredentialKey[] = ["redisUrl"];
+  if (credentials.databaseUrl === undefined) required.push("databasePassword");
   if (config.database.admin.enabled) required.push("adminPassword");
   return required
-    .filter((key) => secrets[key] === undefined)
+    .filter((key) => credentials[key] === undefined)
     .map((key) => ({
       key: `${NAMESPACE}:${key}`,
-      message: `required secret is missing: ${SECRET_KEYS[key].replace(/\.$/, "")}`,
+      message: `required secret is missing: ${CREDENTIAL_KEYS[key].replace(/\.$/, "")}`,
       fix: `pulumi config set --secret ${NAMESPACE}:${key} <value>`,
     }));
 }

@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalStack } from "../../tools/local/localStack";
-import { IMAGE_OLD } from "../../tools/local/scenario";
+import { LocalStack } from "../../testing/local/localStack";
+import { IMAGE_OLD } from "../../testing/local/scenario";
 
 jest.setTimeout(600_000);
 if (spawnSync("pulumi", ["version"]).status !== 0)

@@ -1,5 +1,5 @@
 /**
- * The flyctl test double (tools/fake-flyctl) and the Chatwoot stand-ins (tools/fake-chatwoot) against
+ * The flyctl test double (testing/doubles/fake-flyctl) and the Chatwoot stand-ins (testing/doubles/fake-chatwoot) against
  * the local PostgreSQL (127.0.0.1:5432, user postgres, trust) and Redis (127.0.0.1:6379).
  * A throwaway database is created for the run and dropped after it; every process a test starts is
  * killed in afterEach/afterAll, even when the test fails.
@@ -11,8 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
 import { renderFlyToml } from "../../lib/flyToml";
-import { parseSecrets } from "../../tools/fake-flyctl/src/secretsParser";
-import { readCalls } from "../../tools/fake-flyctl/src/calllog";
+import { parseSecrets } from "../../testing/doubles/fake-flyctl/src/secretsParser";
+import { readCalls } from "../../testing/doubles/fake-flyctl/src/calllog";
 import { waitFor } from "../support/waitFor";
 
 jest.setTimeout(60_000);

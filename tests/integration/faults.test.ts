@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalStack, type StackOverrides } from "../../tools/local/localStack";
-import { IMAGE_NEW, IMAGE_NEWER, IMAGE_OLD } from "../../tools/local/scenario";
+import { LocalStack, type StackOverrides } from "../../testing/local/localStack";
+import { IMAGE_NEW, IMAGE_NEWER, IMAGE_OLD } from "../../testing/local/scenario";
 
 jest.setTimeout(600_000);
 if (spawnSync("pulumi", ["version"]).status !== 0)

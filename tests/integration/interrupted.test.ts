@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalStack, REPO, type Running } from "../../tools/local/localStack";
-import { IMAGE_NEW, IMAGE_NEWER, IMAGE_OLD } from "../../tools/local/scenario";
+import { LocalStack, REPO, type Running } from "../../testing/local/localStack";
+import { IMAGE_NEW, IMAGE_NEWER, IMAGE_OLD } from "../../testing/local/scenario";
 import { waitFor } from "../support/waitFor";
 
 jest.setTimeout(600_000);

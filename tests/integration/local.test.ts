@@ -1,5 +1,5 @@
 /**
- * The main job's story (tools/local/scenario.ts) end to end on the local target, each outcome asserted
+ * The main job's story (testing/local/scenario.ts) end to end on the local target, each outcome asserted
  * from the real systems: the engine's exit codes and state, the flyctl stand-in's call log and
  * machines, PgBouncer's SHOW POOLS / SHOW CLIENTS and PostgreSQL's pg_stat_activity.
  * Needs the toolchain on PATH (scripts/test.sh sources scripts/env.sh).
@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { LocalStack } from "../../tools/local/localStack";
-import * as scenario from "../../tools/local/scenario";
+import { LocalStack } from "../../testing/local/localStack";
+import * as scenario from "../../testing/local/scenario";
 
 jest.setTimeout(600_000);
 

@@ -1,11 +1,11 @@
 /**
  * The real engine on the staging stack: `pulumi preview` with the policy pack, through the CLI and
  * Node language host that scripts/env.sh puts on PATH (built by scripts/toolchain.sh), and the
- * provider plugins it finds there (the stand-ins of tools/plugin-standins when no real
+ * provider plugins it finds there (the stand-ins of testing/doubles/plugin-standins when no real
  * pulumi-resource-command / -random exists). Preview runs no Command, so no flyctl is needed.
  *
  * Everything stateful lives in a temp dir: a file backend, PULUMI_HOME, and the stack's config files
- * (`--config-file`, copied from Pulumi.staging.yaml, placeholder secrets). The project dir is the repo;
+ * (`--config-file`, copied from tests/fixtures/staging.yaml, placeholder secrets). The project dir is the repo;
  * `pulumi stack init` runs in a temp copy of Pulumi.yaml because it writes the passphrase salt to
  * Pulumi.<stack>.yaml of its project dir.
  *
@@ -16,7 +16,8 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnCollect, type Collected } from "../../tools/local/spawnCollect";
+import { spawnCollect, type Collected } from "../../testing/local/spawnCollect";
+import { STAGING_FIXTURE } from "../support/configs";
 
 const REPO = join(__dirname, "..", "..");
 const POLICIES = join(REPO, "policies");
@@ -158,7 +159,7 @@ beforeAll(async () => {
   if (!salt) throw new Error("pulumi stack init wrote no encryptionsalt");
 
   configs.staging = join(tmp, "staging.yaml");
-  const staging = readFileSync(join(REPO, "Pulumi.staging.yaml"), "utf8");
+  const staging = readFileSync(STAGING_FIXTURE, "utf8");
   writeFileSync(configs.staging, `${staging.endsWith("\n") ? staging : `${staging}\n`}${salt}\n`);
   const set = (file: string, ...args: string[]) => mustPulumi(["config", ...args, "-C", REPO, "--stack", STACK, "--config-file", file]);
   await set(configs.staging, "set", "--secret", "chatwoot:databasePassword", "placeholder-database-password");

@@ -1,7 +1,7 @@
 /**
  * The connection-budget model against a real pooler: a private PgBouncer in session mode sized like a
  * Supabase Micro session pool (pool_size 15, and client 16 refused at login: default_pool_size = 15,
- * max_client_conn = 15; FACTS.md, PgBouncer section) in front of the local PostgreSQL.
+ * max_client_conn = 15; https://www.pgbouncer.org/config.html) in front of the local PostgreSQL.
  *
  * Each case is a plain config object run through the real lib (validatePlain -> buildPlan -> budget +
  * evaluatePlan). The test then opens as many clients on the app's endpoint as the model's steady
@@ -18,9 +18,9 @@ import { buildPlan, type DeploymentPlan } from "../../lib/plan";
 import { formatPostgresUrl } from "../../lib/postgresUrl";
 import { evaluatePlan, type Verdict } from "../../lib/rules";
 import * as fs from "node:fs";
-import { MAX_CLIENT_CONN_ERROR, PgBouncer } from "../../tools/local/pgbouncer";
+import { MAX_CLIENT_CONN_ERROR, PgBouncer } from "../../testing/local/pgbouncer";
 
-/** Supabase Micro: pool size 15 (FACTS.md compute table). */
+/** Supabase Micro: pool size 15 (lib/supabaseLimits.ts names the Supabase page). */
 const MICRO_POOL_SIZE = 15;
 
 jest.setTimeout(60_000);

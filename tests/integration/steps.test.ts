@@ -4,7 +4,7 @@
  * and why without the secret.
  */
 import { Client } from "pg";
-import { ENV } from "../../lib/commandEnv";
+import { ENV } from "../../lib/stepContract";
 import { FakeFly, resultOf } from "../support/steps";
 
 jest.setTimeout(120_000);

@@ -8,13 +8,16 @@ import { buildPlan, type DeploymentPlan } from "../../lib/plan";
 
 export const REPO = join(__dirname, "..", "..");
 
+/** The tests' own stack file (never a user's Pulumi.<stack>.yaml, which may hold their secrets and salt). */
+export const STAGING_FIXTURE = join(__dirname, "..", "fixtures", "staging.yaml");
+
 /** The `chatwoot:*` entries of a stack file, without the namespace. */
 export function stackFileConfig(file: string): Record<string, unknown> {
-  const doc = parse(readFileSync(join(REPO, file), "utf8")) as { config: Record<string, unknown> };
+  const doc = parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
   return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^chatwoot:/, ""), v]));
 }
 
-export const stagingRaw = (): Record<string, unknown> => structuredClone(stackFileConfig("Pulumi.staging.yaml"));
+export const stagingRaw = (): Record<string, unknown> => structuredClone(stackFileConfig(STAGING_FIXTURE));
 
 /** Deep-merges `patch` into a copy of the staging config. */
 export function stagingWith(patch: Record<string, unknown>): Record<string, unknown> {

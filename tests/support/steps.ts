@@ -2,13 +2,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENV } from "../../lib/commandEnv";
-import { readCalls, type CallRecord } from "../../tools/fake-flyctl/src/calllog";
-import { readState, type State } from "../../tools/fake-flyctl/src/store";
-import { spawnCollect, type Collected } from "../../tools/local/spawnCollect";
+import { ENV } from "../../lib/stepContract";
+import { readCalls, type CallRecord } from "../../testing/doubles/fake-flyctl/src/calllog";
+import { readState, type State } from "../../testing/doubles/fake-flyctl/src/store";
+import { spawnCollect, type Collected } from "../../testing/local/spawnCollect";
 import { REPO } from "./configs";
 
-export const FAKE_FLYCTL = join(REPO, "tools/fake-flyctl/bin/flyctl");
+export const FAKE_FLYCTL = join(REPO, "testing/doubles/fake-flyctl/bin/flyctl");
 
 export type StepRun = Collected;
 

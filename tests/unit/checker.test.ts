@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkStackText, exitCode } from "../../tools/check/checkStack";
-import { REPO } from "../support/configs";
+import { REPO, STAGING_FIXTURE } from "../support/configs";
 
-const staging = readFileSync(join(REPO, "Pulumi.staging.yaml"), "utf8");
+const staging = readFileSync(STAGING_FIXTURE, "utf8");
 const incident = staging.replace("migrations: direct", "migrations: session");
 
 function cli(args: string[]): { status: number; stdout: string } {
@@ -27,7 +27,7 @@ describe("config checker", () => {
   it("passes the shipped staging stack with advisories and notes for unset secrets", () => {
     const result = checkStackText(staging);
     expect(exitCode(result)).toBe(0);
-    expect(result.unsetSecrets.map((i) => i.key)).toEqual(["chatwoot:redisUrl", "chatwoot:databasePassword"]);
+    expect(result.unsetCredentials.map((i) => i.key)).toEqual(["chatwoot:redisUrl", "chatwoot:databasePassword"]);
     expect(result.verdicts.every((v) => v.enforcement === "advisory")).toBe(true);
   });
 
@@ -49,7 +49,7 @@ describe("config checker", () => {
 
   it("accepts encrypted secrets as set", () => {
     const withSecrets = staging + "  chatwoot:redisUrl:\n    secure: v1:abc\n  chatwoot:databasePassword:\n    secure: v1:def\n";
-    expect(checkStackText(withSecrets).unsetSecrets).toEqual([]);
+    expect(checkStackText(withSecrets).unsetCredentials).toEqual([]);
   });
 
   it("reports invalid YAML and a file without config", () => {
@@ -60,9 +60,9 @@ describe("config checker", () => {
   it("CLI: human output and exit codes, --json for machines", () => {
     const dir = mkdtempSync(join(tmpdir(), "check-"));
     writeFileSync(join(dir, "Pulumi.incident.yaml"), incident);
-    const ok = cli(["Pulumi.staging.yaml"]);
+    const ok = cli([STAGING_FIXTURE]);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain("Pulumi.staging.yaml: OK");
+    expect(ok.stdout).toContain("staging.yaml: OK");
     const bad = cli(["--json", join(dir, "Pulumi.incident.yaml")]);
     expect(bad.status).toBe(1);
     const [report] = JSON.parse(bad.stdout);

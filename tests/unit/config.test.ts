@@ -1,5 +1,5 @@
 import { formatIssue } from "../../lib/config/issues";
-import { crossCheckDatabaseUrl, splitEntries, validatePlain, validateSecrets } from "../../lib/config/validate";
+import { crossCheckDatabaseUrl, splitEntries, validatePlain, validateCredentials } from "../../lib/config/validate";
 import { BAD_CONFIGS } from "../support/badConfigs";
 import { stagingRaw, stagingWith, validConfig } from "../support/configs";
 
@@ -66,7 +66,7 @@ describe("secrets", () => {
   });
 
   it("checks secret formats without echoing them", () => {
-    const { issues } = validateSecrets({ redisUrl: "http://user:topsecret@x", secretKeyBase: "short-$ecret" });
+    const { issues } = validateCredentials({ redisUrl: "http://user:topsecret@x", secretKeyBase: "short-$ecret" });
     const text = issues.map(formatIssue).join("\n");
     expect(text).toContain("chatwoot:redisUrl");
     expect(text).toContain("chatwoot:secretKeyBase");

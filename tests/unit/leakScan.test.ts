@@ -1,4 +1,4 @@
-import { findLeaks } from "../../tools/local/leakScan";
+import { findLeaks } from "../../testing/local/leakScan";
 
 describe("findLeaks", () => {
   const secret = `pa$s "word" #1\nline two`;

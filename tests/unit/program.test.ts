@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BAD_CONFIGS } from "../support/badConfigs";
-import { stackFileConfig, stagingWith } from "../support/configs";
+import { stagingRaw, stagingWith } from "../support/configs";
 
 interface Registered {
   type: string;
@@ -34,7 +34,7 @@ const STDOUT: Record<string, string> = {
 };
 
 function configFor(overrides: Record<string, unknown> = {}): Record<string, string> {
-  return configOf({ ...stackFileConfig("Pulumi.staging.yaml"), ...overrides });
+  return configOf({ ...stagingRaw(), ...overrides });
 }
 
 /** Stack config as the engine hands it to the program: JSON text for structured values. */
@@ -325,7 +325,7 @@ describe("database admin", () => {
   it("creates the app role with the budget's connection limit and Chatwoot's extensions", async () => {
     const overrides = {
       database: {
-        ...(stackFileConfig("Pulumi.staging.yaml").database as Record<string, unknown>),
+        ...(stagingRaw().database as Record<string, unknown>),
         endpoints: {
           direct: { host: "db.hotdashstagingref0.supabase.co", port: 5432, user: "chatwoot_app" },
           session: { host: "aws-0-us-east-1.pooler.supabase.com", port: 5432, user: "chatwoot_app.hotdashstagingref0" },

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { encodeSecretsForImport, UnencodableSecretError } from "../../lib/secretsImport";
 // The stand-in flyctl's port of flyctl's own parser (internal/command/secrets/parser.go).
-import { parseSecrets } from "../../tools/fake-flyctl/src/secretsParser";
+import { parseSecrets } from "../../testing/doubles/fake-flyctl/src/secretsParser";
 
 const roundTrip = (secrets: Record<string, string>) => parseSecrets(encodeSecretsForImport(secrets));
 

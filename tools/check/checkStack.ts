@@ -5,14 +5,14 @@
  */
 import { parse as parseYaml } from "yaml";
 import { ConfigError, type ConfigIssue } from "../../lib/config/issues";
-import { missingSecrets, splitEntries, validatePlain, type RawEntry } from "../../lib/config/validate";
+import { missingCredentials, splitEntries, validatePlain, type RawEntry } from "../../lib/config/validate";
 import { buildPlan, type DeploymentPlan } from "../../lib/plan";
 import { evaluatePlan, type Verdict } from "../../lib/rules";
 
 export interface CheckResult {
   issues: ConfigIssue[];
   /** Secrets not set in the file yet: `pulumi up` needs them, the budget does not. */
-  unsetSecrets: ConfigIssue[];
+  unsetCredentials: ConfigIssue[];
   verdicts: Verdict[];
   plan?: DeploymentPlan;
 }
@@ -29,7 +29,7 @@ export function checkStackText(text: string, file = "stack file"): CheckResult {
   } catch (error) {
     return {
       issues: [{ key: file, message: `is not valid YAML (${(error as Error).message.split("\n")[0]})`, fix: "fix the YAML syntax" }],
-      unsetSecrets: [],
+      unsetCredentials: [],
       verdicts: [],
     };
   }
@@ -37,18 +37,18 @@ export function checkStackText(text: string, file = "stack file"): CheckResult {
   if (typeof config !== "object" || config === null) {
     return {
       issues: [{ key: file, message: "has no `config:` map", fix: "add the chatwoot:* keys under config:" }],
-      unsetSecrets: [],
+      unsetCredentials: [],
       verdicts: [],
     };
   }
   const entries: Record<string, RawEntry> = {};
   for (const [key, value] of Object.entries(config)) entries[key] = { value, secret: isEncrypted(value) };
-  const { plain, secrets, issues } = splitEntries(entries);
+  const { plain, credentials, issues } = splitEntries(entries);
   const validated = validatePlain(plain);
   issues.push(...validated.issues);
-  if (!validated.config) return { issues, unsetSecrets: [], verdicts: [] };
+  if (!validated.config) return { issues, unsetCredentials: [], verdicts: [] };
   const plan = buildPlan(validated.config);
-  return { issues, unsetSecrets: missingSecrets(validated.config, secrets), verdicts: evaluatePlan(plan), plan };
+  return { issues, unsetCredentials: missingCredentials(validated.config, credentials), verdicts: evaluatePlan(plan), plan };
 }
 
 /** Exit status: 1 on a schema error or a mandatory violation, 0 otherwise (advisories only warn). */
@@ -68,7 +68,7 @@ export function formatResult(file: string, result: CheckResult): string {
       );
     }
   }
-  for (const unset of result.unsetSecrets) lines.push(`note: ${unset.key} is not set in this file yet (${unset.fix})`);
+  for (const unset of result.unsetCredentials) lines.push(`note: ${unset.key} is not set in this file yet (${unset.fix})`);
   for (const verdict of result.verdicts)
     lines.push(`${verdict.enforcement === "mandatory" ? "ERROR" : "warning"} [${verdict.rule}] ${verdict.message}`);
   lines.push(exitCode(result) === 0 ? `${file}: OK` : `${file}: FAILED`);

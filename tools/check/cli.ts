@@ -25,7 +25,7 @@ function main(argv: string[]): number {
       file,
       ok: exitCode(result) === 0,
       issues: result.issues,
-      unsetSecrets: result.unsetSecrets,
+      unsetCredentials: result.unsetCredentials,
       verdicts: result.verdicts,
       budget: result.plan?.budget,
     };

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { plainConfigSchema, SECRET_KEYS } from "../../lib/config/schema";
+import { plainConfigSchema, CREDENTIAL_KEYS } from "../../lib/config/schema";
 
 interface JsonSchema {
   type?: string | string[];
@@ -72,7 +72,7 @@ export function renderConfigReference(): string {
     "",
     "| key | description |",
     "| --- | --- |",
-    ...Object.entries(SECRET_KEYS).map(([key, text]) => `| \`chatwoot:${key}\` | ${text} |`),
+    ...Object.entries(CREDENTIAL_KEYS).map(([key, text]) => `| \`chatwoot:${key}\` | ${text} |`),
     "",
   );
   return lines.join("\n");

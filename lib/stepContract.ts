@@ -1,0 +1,105 @@
+/**
+ * The one typed contract between the components (components/) and the step scripts (steps/) their
+ * Commands run: the step names, the environment variables that carry each step's inputs, and the JSON
+ * result each step prints. Components reach steps/ only through this module (a lint rule enforces it).
+ *
+ * Only the names in CREDENTIAL_ENV_VARS may carry credentials; the components always pass them as
+ * Pulumi secrets, and the policy pack checks every other variable for credentials.
+ */
+
+/** Every step `steps/main.ts` serves; a Command names one of these. */
+export const STEP_NAMES = [
+  "ensure-app",
+  "destroy-app",
+  "import-secrets",
+  "unset-secrets",
+  "migrate",
+  // An update whose triggers did not change: the previous run's result stands.
+  "keep-result",
+  "deploy",
+  "scale",
+  "scale-down",
+] as const;
+
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const ENV = {
+  flyctl: "CHATWOOT_FLYCTL",
+  flyctlTimeout: "CHATWOOT_FLYCTL_TIMEOUT_SECONDS",
+  app: "CHATWOOT_FLY_APP",
+  org: "CHATWOOT_FLY_ORG",
+  destroyOnDelete: "CHATWOOT_DESTROY_ON_DELETE",
+  /** The app's Fly secrets to stage, as a JSON object of name to value. */
+  secrets: "CHATWOOT_SECRETS",
+  flyToken: "FLY_API_TOKEN",
+  image: "CHATWOOT_IMAGE",
+  flyToml: "CHATWOOT_FLY_TOML",
+  strategy: "CHATWOOT_STRATEGY",
+  counts: "CHATWOOT_COUNTS",
+  migration: "CHATWOOT_MIGRATION",
+  rolloutInputs: "CHATWOOT_ROLLOUT_INPUTS",
+} as const;
+
+/** Env vars that carry credentials; always set from Pulumi secrets. */
+export const CREDENTIAL_ENV_VARS: readonly string[] = [ENV.secrets, ENV.flyToken];
+
+/** The one command line every step runs: a fixed string, no config value in it. */
+export function stepCommand(step: StepName): string {
+  if (!STEP_NAMES.includes(step)) throw new Error(`invalid step name ${step}`);
+  return `node -r ts-node/register/transpile-only steps/main.ts ${step}`;
+}
+
+/** Result of `ensure-app`. */
+export interface AppRecord {
+  name: string;
+  org: string;
+  /** Whether the app existed in the org already. */
+  adopted: boolean;
+}
+
+/** Result of `import-secrets`; the previous run's copy comes back in PULUMI_COMMAND_STDOUT on update and delete. */
+export interface SecretsRecord {
+  /** Names of the Fly secrets this stack manages. */
+  keys: string[];
+  /** A digest of the staged values: changes exactly when a value does. */
+  revision: string;
+}
+
+/** Machines per process group: the input of `scale` and `scale-down`, and their result. */
+export type { Counts } from "./counts";
+
+/** How the migration machine runs; set by MigrationMachine from chatwoot:migration and the plan. */
+export interface MigrationSettings {
+  /** Image to migrate with: the image about to roll out. */
+  image: string;
+  /** Command to run. @default ["bundle","exec","rails","db:chatwoot_prepare"] (from chatwoot:migration.command) */
+  command: string[];
+  /** Memory of the machine in MB. @default 1024 */
+  memoryMb: number;
+  /** Seconds before the machine is stopped and the step fails. @default 900 */
+  timeoutSeconds: number;
+  /** POSTGRES_STATEMENT_TIMEOUT of the migration. @default "600s" (Chatwoot's release line) */
+  statementTimeout: string;
+  /** Region of the machine. @default the app's primary region */
+  region: string;
+}
+
+/** What the migrate step reads from CHATWOOT_MIGRATION. */
+export interface MigrationSpec extends MigrationSettings {
+  /** Which endpoint the migration uses (kind host:port), for messages. */
+  endpoint: string;
+}
+
+/** Result of `migrate`. */
+export interface MigrationRecord {
+  image: string;
+  exitCode: number;
+  machine: string;
+  seconds: number;
+}
+
+/** Result of `deploy`. */
+export interface RolloutRecord {
+  image: string;
+  strategy: string;
+}

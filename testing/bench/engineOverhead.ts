@@ -1,0 +1,147 @@
+/**
+ * Engine overhead of `pulumi preview` and where it goes: the staging program with and without the
+ * policy pack against an empty program on the same engine, the same with the program and/or the pack
+ * precompiled (temp copies) or type-checking switched off, medians of interleaved runs; then the
+ * engine's own trace of the shipped and the fastest variant, cut into phases.
+ */
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { BenchEngine, PACK, REPO } from "./engineEnv";
+import { type Measured, median } from "./measure";
+import { precompiledPack, precompiledProgram } from "./precompiled";
+import { type Phase, PHASES, phases, readSpans } from "./trace";
+
+export const FLOOR = "empty program (floor)";
+export const SHIPPED = "staging + policy pack";
+export const FASTEST = "staging precompiled + precompiled pack";
+const ROUNDS = 5;
+const TRACED_ROUNDS = 3;
+
+export interface OverheadFigures {
+  seconds: Record<string, number>;
+  /** Median CPU seconds (user + system) of the process tree. */
+  cpu: Record<string, number>;
+  /** Fastest and slowest run of each variant, s. */
+  range: Record<string, [number, number]>;
+  /** Median phases (ms) of the traced variants. */
+  phases: Record<string, Record<Phase, number>>;
+}
+
+export async function engineOverhead(say: (line?: string) => void): Promise<OverheadFigures> {
+  const engine = new BenchEngine();
+  try {
+    const empty = join(REPO, "testing/bench/empty");
+    const emptyConfig = await engine.stack(empty, "bench-empty");
+    const staging = await engine.stagingStack();
+    const emptyJs = precompiledProgram(empty, mkdtempSync(join(engine.tmp, "empty-js-")));
+    const stagingJs = precompiledProgram(REPO, mkdtempSync(join(engine.tmp, "staging-js-")));
+    const packJs = precompiledPack(mkdtempSync(join(engine.tmp, "pack-js-")));
+    const variants: Record<string, (args?: string[]) => Promise<Measured>> = {
+      [FLOOR]: (args) => engine.preview(empty, "bench-empty", emptyConfig, { args }),
+      "empty program, precompiled": (args) => engine.preview(emptyJs, "bench-empty", emptyConfig, { args }),
+      "staging, no policy pack": (args) => engine.preview(REPO, "bench", staging, { args }),
+      "staging, transpile-only (PULUMI_NODEJS_TRANSPILE_ONLY=true)": (args) =>
+        engine.preview(REPO, "bench", staging, { args, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } }),
+      "staging, precompiled program": (args) => engine.preview(stagingJs, "bench", staging, { args }),
+      [SHIPPED]: (args) => engine.preview(REPO, "bench", staging, { args, pack: PACK }),
+      "staging + precompiled pack": (args) => engine.preview(REPO, "bench", staging, { args, pack: packJs }),
+      [FASTEST]: (args) => engine.preview(stagingJs, "bench", staging, { args, pack: packJs }),
+    };
+    const runs: Record<string, Measured[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+    const warm: Record<string, Measured> = {};
+    for (const [name, run] of Object.entries(variants)) warm[name] = await run(); // warm-up: page cache, compile caches
+    // The precompiled pack must judge exactly as the shipped one.
+    if (violations(warm[SHIPPED].output) !== violations(warm["staging + precompiled pack"].output))
+      throw new Error(`the precompiled pack reports other violations:\n${warm["staging + precompiled pack"].output.slice(-3000)}`);
+    // ... and the precompiled program must register what the shipped one registers.
+    if (creates(warm["staging, no policy pack"].output) !== creates(warm["staging, precompiled program"].output))
+      throw new Error(`the precompiled program plans other resources:\n${warm["staging, precompiled program"].output.slice(-3000)}`);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, run] of Object.entries(variants)) {
+        const result = await run();
+        if (result.code !== 0) throw new Error(`${name} failed:\n${result.output}`);
+        runs[name].push(result);
+      }
+    }
+    const seconds = Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, median(xs.map((x) => x.seconds))]));
+    const cpu = Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, median(xs.map((x) => x.cpu))]));
+    const floor = seconds[FLOOR];
+    say(`## 3. Engine overhead: warm \`pulumi preview\`, medians of ${ROUNDS} interleaved runs`);
+    say("");
+    say("Precompiled variants are temp copies compiled with the repo's tsc (`runtime.options.typescript: false`, `main` the");
+    say("compiled entry); the product itself is unchanged. Memory: peak RSS of the whole process tree (engine, language");
+    say("host, program, plugins, pack), sampled from /proc every 100 ms. CPU: user + system seconds of that tree (GNU time),");
+    say("which another job on the machine moves less than wall time; the target is about wall time.");
+    say("");
+    say("| variant | median s | x floor | median CPU s | CPU x floor | peak tree RSS MB |");
+    say("| --- | --- | --- | --- | --- | --- |");
+    for (const [name, xs] of Object.entries(runs))
+      say(
+        `| ${name} | ${seconds[name].toFixed(1)} | ${(seconds[name] / floor).toFixed(2)} | ${cpu[name].toFixed(1)} | ${(cpu[name] / cpu[FLOOR]).toFixed(2)} | ${median(xs.map((x) => x.peakMb)).toFixed(0)} |`,
+      );
+    say("");
+    const cost = (a: string, b: string) => `${(seconds[a] - seconds[b]).toFixed(1)} s wall / ${(cpu[a] - cpu[b]).toFixed(1)} s CPU`;
+    say(
+      `Differences of medians: compiling and type-checking the program costs ${cost("staging, no policy pack", "staging, precompiled program")} ` +
+        `(type-checking alone ${cost("staging, no policy pack", "staging, transpile-only (PULUMI_NODEJS_TRANSPILE_ONLY=true)")}); ` +
+        `the shipped pack adds ${cost(SHIPPED, "staging, no policy pack")}, the precompiled pack ${cost("staging + precompiled pack", "staging, no policy pack")}.`,
+    );
+    say("");
+    const traced = await tracePhases(say, { [SHIPPED]: variants[SHIPPED], [FASTEST]: variants[FASTEST] }, engine.tmp);
+    const range = Object.fromEntries(
+      Object.entries(runs).map(([k, xs]) => [k, [Math.min(...xs.map((x) => x.seconds)), Math.max(...xs.map((x) => x.seconds))]]),
+    ) as Record<string, [number, number]>;
+    return { seconds, cpu, range, phases: traced };
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** The policy verdicts a preview printed: level, policy and resource of each. */
+function violations(output: string): string {
+  const found = [...output.matchAll(/- \[(advisory|mandatory)\]\s+(\S+)\s+\(([^)]*)\)/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+  if (found.length === 0) throw new Error(`no policy verdicts in the preview output:\n${output.slice(-3000)}`);
+  return [...new Set(found)].sort().join("\n");
+}
+
+/** The planned creations a preview printed, resource by resource. */
+function creates(output: string): string {
+  const found = new Set([...output.matchAll(/^ \+ {2}(\S+) (\S+) create/gm)].map((m) => `${m[1]} ${m[2]}`));
+  if (found.size < 2) throw new Error(`no planned resources in the preview output:\n${output.slice(-3000)}`);
+  return [...found].sort().join("\n");
+}
+
+/** Medians of each phase over interleaved traced runs (the trace itself adds a little time). */
+async function tracePhases(
+  say: (line?: string) => void,
+  variants: Record<string, (args?: string[]) => Promise<Measured>>,
+  tmp: string,
+): Promise<Record<string, Record<Phase, number>>> {
+  const byVariant: Record<string, Array<Record<string, number>>> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let round = 0; round < TRACED_ROUNDS; round++) {
+    for (const [name, run] of Object.entries(variants)) {
+      const file = join(tmp, `trace-${round}-${Object.keys(byVariant).indexOf(name)}.json`);
+      const result = await run(["--otel-traces", `file://${file}`]);
+      if (result.code !== 0) throw new Error(`${name} (traced) failed:\n${result.output}`);
+      byVariant[name].push(phases(readSpans(file)));
+    }
+  }
+  const names = Object.keys(variants);
+  const medians = Object.fromEntries(
+    names.map((n) => [n, Object.fromEntries(PHASES.map((p) => [p, median(byVariant[n].map((x) => x[p]))])) as Record<Phase, number>]),
+  );
+  say(`## 4. Where preview time goes: the engine's trace (\`--otel-traces file://\`), medians of ${TRACED_ROUNDS} interleaved runs`);
+  say("");
+  say(`| phase (s) | ${names.join(" | ")} |`);
+  say(`| --- | ${names.map(() => "---").join(" | ")} |`);
+  for (const phase of PHASES) {
+    const cells = names.map((n) => (medians[n][phase] / 1000).toFixed(2));
+    say(`| ${phase.startsWith("  ") ? `&nbsp;&nbsp;${phase.trim()}` : phase} | ${cells.join(" | ")} |`);
+  }
+  say("");
+  say("The pack is started before the program runs (the engine loads analyzers first), so its start-up is on the critical");
+  say("path in full; the policy calls themselves take milliseconds. Traced runs are separate from section 3's and a");
+  say("little slower (the trace is written as they run).");
+  say("");
+  return medians;
+}

@@ -1,0 +1,102 @@
+/**
+ * The policy pack on generated configs with 1, 10, 100 and 1000 pools, through the real engine:
+ * testing/bench/pools registers N Deployment components with generated plans (testing/bench/poolPlans.ts),
+ * previewed with and without the pack, interleaved; wall time, peak RSS of the process tree and of the
+ * pack's own process, the pack's share (with minus without) and its log-log growth.
+ */
+import { join } from "node:path";
+import { BenchEngine, PACK, REPO } from "./engineEnv";
+import { evaluatePlan } from "../../lib/rules";
+import { logSlope, type Measured, median } from "./measure";
+import { poolPlan } from "./poolPlans";
+
+const POOLS = [1, 10, 100, 1000];
+const ROUNDS = 3;
+/** Runs at 1000 pools take longest: one round fewer. */
+const ROUNDS_AT_1000 = 2;
+/**
+ * The bench program is type-checked by nobody (transpile-only: its compile time is the same with and
+ * without the pack), and the engine's per-step checkpoints are off: they serialize the whole snapshot
+ * after every step, even in preview, which grows with N^2 and would drown the pack (measured once below).
+ */
+const ENV = { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_SKIP_CHECKPOINTS: "true" };
+
+export interface PackScaleFigures {
+  shareAt: Record<number, number>;
+  marginalSlope: number;
+  /** What the engine's default per-step checkpoints add at 1000 pools without the pack, s (one run). */
+  checkpointsAt1000: number;
+}
+
+export async function packScale(say: (line?: string) => void): Promise<PackScaleFigures> {
+  const engine = new BenchEngine();
+  try {
+    const program = join(REPO, "testing/bench/pools");
+    const config = await engine.stack(program, "bench-pools");
+    const preview = async (n: number, pack: boolean, env: Record<string, string> = ENV): Promise<Measured> => {
+      const result = await engine.preview(program, "bench-pools", config, {
+        pack: pack ? PACK : undefined,
+        env: { ...env, CHATWOOT_BENCH_POOLS: String(n) },
+      });
+      if (result.code !== 0) throw new Error(`preview of ${n} pools${pack ? " with the pack" : ""} failed:\n${result.output.slice(-4000)}`);
+      return result;
+    };
+    const runs = new Map<string, Measured[]>();
+    const add = (n: number, pack: boolean, m: Measured) => runs.set(`${n}/${pack}`, [...(runs.get(`${n}/${pack}`) ?? []), m]);
+    await preview(1, true); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const n of POOLS) {
+        if (n === 1000 && round >= ROUNDS_AT_1000) continue;
+        add(n, false, await preview(n, false));
+        add(n, true, await preview(n, true));
+      }
+    }
+    const med = (n: number, pack: boolean, f: (m: Measured) => number) => median((runs.get(`${n}/${pack}`) ?? []).map(f));
+    const share = (n: number) => med(n, true, (m) => m.seconds) - med(n, false, (m) => m.seconds);
+    const cpuShare = (n: number) => med(n, true, (m) => m.cpu) - med(n, false, (m) => m.cpu);
+    say("## 5. Policy pack by number of pools (generated configs, real engine)");
+    say("");
+    say(
+      `\`testing/bench/pools\`: N \`chatwoot:index:Deployment\` components, each carrying a plan built by lib/plan.ts from a validated config with its own pool (project ref) and compute size, no Fly steps. Medians of ${ROUNDS} interleaved runs (${ROUNDS_AT_1000} at 1000 pools); program transpile-only and \`PULUMI_SKIP_CHECKPOINTS=true\` in both columns.`,
+    );
+    say("");
+    say(
+      "| pools | without pack s | with pack s | pack share s | share above 1 pool, ms per added pool | pack share, CPU s | peak tree RSS MB without / with | pack process peak RSS MB |",
+    );
+    say("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    const shareAt: Record<number, number> = {};
+    for (const n of POOLS) {
+      shareAt[n] = share(n);
+      const perPool = n === 1 ? "-" : (((shareAt[n] - shareAt[1]) / (n - 1)) * 1000).toFixed(1);
+      say(
+        `| ${n} | ${med(n, false, (m) => m.seconds).toFixed(1)} | ${med(n, true, (m) => m.seconds).toFixed(1)} | ${shareAt[n].toFixed(1)} | ${perPool} | ${cpuShare(n).toFixed(1)} | ${med(n, false, (m) => m.peakMb).toFixed(0)} / ${med(n, true, (m) => m.peakMb).toFixed(0)} | ${med(n, true, (m) => m.peakMbOf.pack).toFixed(0)} |`,
+      );
+    }
+    const marginal = (n: number) => Math.max(shareAt[n] - shareAt[1], 1e-3);
+    // Above the start-up the share is small at 10 pools (noise-sized): its growth is read from 100 to 1000.
+    const marginalSlope = logSlope(100, marginal(100), 1000, marginal(1000));
+    const packMb = (n: number) => med(n, true, (m) => m.peakMbOf.pack);
+    say("");
+    say(
+      `Growth from 10 to 1000 pools (x100): pack share x${(shareAt[1000] / shareAt[10]).toFixed(2)} (log-log slope ${logSlope(10, shareAt[10], 1000, shareAt[1000]).toFixed(2)}: start-up dominates); ` +
+        `share above the 1-pool start-up, from 100 to 1000 pools (x10), x${(marginal(1000) / marginal(100)).toFixed(1)} (slope ${marginalSlope.toFixed(2)}; 1.0 is linear; in CPU time slope ${logSlope(100, Math.max(cpuShare(100) - cpuShare(1), 1e-3), 1000, Math.max(cpuShare(1000) - cpuShare(1), 1e-3)).toFixed(2)}); ` +
+        `preview without the pack x${(med(1000, false, (m) => m.seconds) / med(10, false, (m) => m.seconds)).toFixed(1)}; ` +
+        `pack process memory x${(packMb(1000) / packMb(10)).toFixed(2)}.`,
+    );
+    const advisories = Array.from({ length: 1000 }, (_, i) => poolPlan(i)).filter((p) => evaluatePlan(p).length > 0).length;
+    say(
+      `${advisories} of the 1000 generated plans draw an advisory verdict (pool-headroom: a full session pool), so the pack's reporting is part of its share.`,
+    );
+    // The engine as it ships, at 1000 pools: once each, for scale.
+    const plain = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
+    const without = await preview(1000, false, plain);
+    const withPack = await preview(1000, true, plain);
+    say(
+      `With the engine's default per-step checkpoints (it serializes the whole snapshot after every step, also in preview), 1000 pools take ${without.seconds.toFixed(0)} s without the pack and ${withPack.seconds.toFixed(0)} s with it (one run each), against ${med(1000, false, (m) => m.seconds).toFixed(0)} s and ${med(1000, true, (m) => m.seconds).toFixed(0)} s with \`PULUMI_SKIP_CHECKPOINTS=true\`.`,
+    );
+    say("");
+    return { shareAt, marginalSlope, checkpointsAt1000: without.seconds - med(1000, false, (m) => m.seconds) };
+  } finally {
+    engine.dispose();
+  }
+}
