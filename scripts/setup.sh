@@ -21,5 +21,5 @@ install_npm "$root/policies"
 bash "$root/testing/services.sh" >&2
 
 # Pulumi CLI + language host (built from Go modules on first use, then cached) and offline settings.
-# shellcheck source=scripts/env.sh
-. "$root/scripts/env.sh"
+# shellcheck source=toolchain/env.sh
+. "$root/toolchain/env.sh"

@@ -10,7 +10,7 @@ import { type Measured, measure } from "./measure";
 
 export const REPO = join(__dirname, "..", "..");
 
-/** The policy pack as this toolchain takes it (scripts/env.sh): a pack directory or tools/policy-pack/run. */
+/** The policy pack as this toolchain takes it (toolchain/env.sh): a pack directory or toolchain/policy-pack-run. */
 export const PACK = process.env.CHATWOOT_POLICY_PACK ?? join(REPO, "policies");
 
 /** Processes of the policy pack, for its own peak memory. */

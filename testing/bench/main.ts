@@ -9,7 +9,7 @@
  *   6. deploy cost per change on the local target (flyctl calls, restarts, peak pool clients, time),
  *      beside the incident's hand-run sequence replayed against the same stand-in;
  *   7. targets met and missed.
- * Needs the toolchain on PATH (scripts/bench.sh sources scripts/env.sh).
+ * Needs the toolchain on PATH (scripts/bench.sh sources toolchain/env.sh).
  */
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";

@@ -62,9 +62,9 @@ export function precompiledPack(out: string): string {
   // run-policy-pack requires the pack directory: package.json's main says which file that is.
   const pkg = JSON.parse(readFileSync(join(policies, "package.json"), "utf8")) as { main: string };
   writeFileSync(join(out, "policies", "package.json"), JSON.stringify({ ...pkg, main: "index.js" }));
-  if (!PACK.endsWith("/run")) return join(out, "policies");
-  // tools/policy-pack/run finds the pack at ../../policies from itself: the same script, one copy away.
-  const runner = join(out, "tools", "policy-pack", "run");
+  if (!PACK.endsWith("/policy-pack-run")) return join(out, "policies");
+  // toolchain/policy-pack-run finds the pack at ../policies from itself: the same script, one copy away.
+  const runner = join(out, "toolchain", "policy-pack-run");
   mkdirSync(dirname(runner), { recursive: true });
   copyFileSync(PACK, runner);
   chmodSync(runner, 0o755);

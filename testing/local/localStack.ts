@@ -1,6 +1,6 @@
 /**
  * The local stack: PostgreSQL + two PgBouncers (Supabase's session and transaction poolers), the
- * flyctl stand-in, a file backend under .state/, and the real Pulumi engine on PATH (scripts/env.sh).
+ * flyctl stand-in, a file backend under .state/, and the real Pulumi engine on PATH (toolchain/env.sh).
  * Used by the main job (testing/local/main.ts) and the end-to-end tests.
  */
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -14,7 +14,7 @@ import { IMAGE_OLD } from "../../testing/local/scenario";
 
 jest.setTimeout(600_000);
 if (spawnSync("pulumi", ["version"]).status !== 0)
-  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources scripts/env.sh)");
+  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
 
 const dir = mkdtempSync(join(tmpdir(), "chatwoot-awkward-"));
 /** A shell that expanded any value would create this file. */

@@ -13,7 +13,7 @@ import { IMAGE_NEW, IMAGE_NEWER, IMAGE_OLD } from "../../testing/local/scenario"
 
 jest.setTimeout(600_000);
 if (spawnSync("pulumi", ["version"]).status !== 0)
-  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources scripts/env.sh)");
+  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
 
 const CLOSED_PORT = 9; // discard: nothing listens there on these machines
 

@@ -13,7 +13,7 @@ import { waitFor } from "../support/waitFor";
 
 jest.setTimeout(600_000);
 if (spawnSync("pulumi", ["version"]).status !== 0)
-  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources scripts/env.sh)");
+  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
 
 interface PendingOperation {
   type: string;

@@ -2,7 +2,7 @@
  * The main job's story (testing/local/scenario.ts) end to end on the local target, each outcome asserted
  * from the real systems: the engine's exit codes and state, the flyctl stand-in's call log and
  * machines, PgBouncer's SHOW POOLS / SHOW CLIENTS and PostgreSQL's pg_stat_activity.
- * Needs the toolchain on PATH (scripts/test.sh sources scripts/env.sh).
+ * Needs the toolchain on PATH (scripts/test.sh sources toolchain/env.sh).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import * as scenario from "../../testing/local/scenario";
 jest.setTimeout(600_000);
 
 if (spawnSync("pulumi", ["version"]).status !== 0)
-  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources scripts/env.sh)");
+  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
 
 describe("the local target, a to f", () => {
   const dir = mkdtempSync(join(tmpdir(), "chatwoot-local-"));

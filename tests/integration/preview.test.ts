@@ -1,6 +1,6 @@
 /**
  * The real engine on the staging stack: `pulumi preview` with the policy pack, through the CLI and
- * Node language host that scripts/env.sh puts on PATH (built by scripts/toolchain.sh), and the
+ * Node language host that toolchain/env.sh puts on PATH (built by toolchain/build.sh), and the
  * provider plugins it finds there (the stand-ins of testing/doubles/plugin-standins when no real
  * pulumi-resource-command / -random exists). Preview runs no Command, so no flyctl is needed.
  *
@@ -10,8 +10,8 @@
  * Pulumi.<stack>.yaml of its project dir.
  *
  * Policy pack: `--policy-pack policies/` needs a language host that implements RunPlugin; the v3.68.0
- * host of scripts/toolchain.sh answers "not supported", so scripts/env.sh points CHATWOOT_POLICY_PACK
- * at tools/policy-pack/run (the same pack, run by the run-policy-pack entry point a language host uses).
+ * host of toolchain/build.sh answers "not supported", so toolchain/env.sh points CHATWOOT_POLICY_PACK
+ * at toolchain/policy-pack-run (the same pack, run by the run-policy-pack entry point a language host uses).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,7 +82,7 @@ const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
 let tmp = "";
 let env: NodeJS.ProcessEnv = {};
-/** `--policy-pack` argument: the pack dir, or tools/policy-pack/run when the language host cannot run it. */
+/** `--policy-pack` argument: the pack dir, or toolchain/policy-pack-run when the language host cannot run it. */
 let policyPack = POLICIES;
 const configs = { staging: "", noKey: "", incident: "" };
 
@@ -135,12 +135,12 @@ beforeAll(async () => {
   const project = join(tmp, "project");
   for (const dir of [home, state, project]) mkdirSync(dir);
 
-  // The environment scripts/env.sh sets up (toolchain and, when needed, stand-in plugins on PATH).
+  // The environment toolchain/env.sh sets up (toolchain and, when needed, stand-in plugins on PATH).
   const base: NodeJS.ProcessEnv = { ...process.env, PULUMI_HOME: home };
   for (const k of ["PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_STACK", "PULUMI_ACCESS_TOKEN"]) delete base[k];
-  const sourced = await run("bash", ["-c", ". scripts/env.sh >/dev/null && env -0"], base, 900_000);
-  if (sourced.code !== 0) throw new Error(`sourcing scripts/env.sh failed:\n${sourced.stderr}`);
-  if (sourced.stderr.trim()) console.log(`scripts/env.sh: ${sourced.stderr.trim()}`);
+  const sourced = await run("bash", ["-c", ". toolchain/env.sh >/dev/null && env -0"], base, 900_000);
+  if (sourced.code !== 0) throw new Error(`sourcing toolchain/env.sh failed:\n${sourced.stderr}`);
+  if (sourced.stderr.trim()) console.log(`toolchain/env.sh: ${sourced.stderr.trim()}`);
   env = Object.fromEntries(
     sourced.stdout
       .split("\0")
@@ -149,7 +149,7 @@ beforeAll(async () => {
   );
   Object.assign(env, { PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "preview-test-throwaway" });
 
-  // scripts/env.sh says how this toolchain takes the pack (the directory, or tools/policy-pack/run).
+  // toolchain/env.sh says how this toolchain takes the pack (the directory, or toolchain/policy-pack-run).
   policyPack = env.CHATWOOT_POLICY_PACK ?? POLICIES;
 
   // The stack, initialized outside the repo; its salt goes into our config files.

@@ -2,7 +2,7 @@
  * TEST DOUBLE: a stand-in for the `pulumi-resource-command` plugin (pulumi-command v1.x), implementing
  * `command:local:Command` only. It exists because the real plugin cannot be built here (see
  * ../README.md); it is never on the product's code path, and a real plugin on PATH or in the plugin
- * cache takes precedence (scripts/env.sh only adds this one when neither exists).
+ * cache takes precedence (toolchain/env.sh only adds this one when neither exists).
  *
  * Modelled on pulumi-command v1's local Command (provider/pkg/provider/local: commandController.go,
  * commandOutputs.go, base.go) and pulumi-go-provider's `infer` defaults:

@@ -3,7 +3,7 @@
  * terraform-provider-random), implementing `random:index/randomPassword:RandomPassword` and
  * `random:index/randomString:RandomString` only. It exists because the real plugin cannot be built
  * here (see ../README.md); it is never on the product's code path, and a real plugin on PATH or in the
- * plugin cache takes precedence (scripts/env.sh only adds this one when neither exists).
+ * plugin cache takes precedence (toolchain/env.sh only adds this one when neither exists).
  *
  * Behaviour, after terraform-provider-random's random_password / random_string:
  * - check: defaults special/upper/lower/numeric = true (`number`, deprecated, mirrors `numeric`),

@@ -2,7 +2,7 @@
 # Reproducible Pulumi toolchain, built from Go modules (no Pulumi installer, no
 # plugin downloads).
 #
-#   PATH="$(scripts/toolchain.sh):$PATH"
+#   PATH="$(toolchain/build.sh):$PATH"
 #
 # stdout: ONLY the directory holding `pulumi` and its plugins.
 # stderr: progress with timings.
@@ -10,7 +10,7 @@
 # * If a `pulumi` that is not ours is already on PATH, its directory is printed
 #   and nothing is built (set CHATWOOT_FLY_TOOLCHAIN_BUILD=1 to ignore it).
 # * Otherwise every component whose wrapper module exists under
-#   tools/toolchain/<component>/ is built once into
+#   toolchain/<component>/ is built once into
 #   ${CHATWOOT_FLY_CACHE:-$HOME/.cache/chatwoot-fly}/toolchain/<pulumi-version>/bin
 #   (GOCACHE lives under the same cache dir, so rebuilds are warm).
 # * A component is rebuilt only when its wrapper go.mod/go.sum or its build
@@ -20,11 +20,9 @@
 # See docs/toolchain.md.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/.." && pwd)
-modules=$repo/tools/toolchain
+modules=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# The CLI version is whatever tools/toolchain/cli/go.mod pins (single source).
+# The CLI version is whatever toolchain/cli/go.mod pins (single source).
 PULUMI_VERSION=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "$modules/cli/go.mod")
 [[ "$PULUMI_VERSION" == v3.* ]] || {
   echo "toolchain.sh: cannot read the pulumi/pkg/v3 version from $modules/cli/go.mod" >&2
@@ -112,7 +110,7 @@ failed_required=()
 for c in "${components[@]}"; do
   IFS='|' read -r name dir pkg ldf req <<<"$c"
   if [[ ! -f "$modules/$dir/go.mod" ]]; then
-    log "skip $name: no wrapper module tools/toolchain/$dir (not buildable from the module proxy, see docs/toolchain.md)"
+    log "skip $name: no wrapper module toolchain/$dir (not buildable from the module proxy, see docs/toolchain.md)"
     [[ "$req" == required ]] && failed_required+=("$name")
     continue
   fi

@@ -1,4 +1,4 @@
-module chatwoot-fly/tools/toolchain/nodejs
+module chatwoot-fly/toolchain/nodejs
 
 go 1.26.6
 

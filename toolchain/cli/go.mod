@@ -1,4 +1,4 @@
-module chatwoot-fly/tools/toolchain/cli
+module chatwoot-fly/toolchain/cli
 
 go 1.26.6
 

@@ -1,21 +1,21 @@
 # shellcheck shell=bash
-# Source me (bash or zsh):   . scripts/env.sh
+# Source me (bash or zsh):   . toolchain/env.sh
 #
 # Puts the Pulumi toolchain on PATH (a pulumi already on PATH, or the one
-# scripts/toolchain.sh builds from Go modules and caches) and keeps the CLI
+# toolchain/build.sh builds from Go modules and caches) and keeps the CLI
 # from reaching the network for update checks and plugin downloads.
 # It does not touch PULUMI_HOME, backends or credentials.
 
 _chatwoot_fly_dir=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)
-if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/toolchain.sh"); then
+if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/build.sh"); then
   case ":$PATH:" in
     *":$_chatwoot_fly_bin:"*) ;;
     *) export PATH="$_chatwoot_fly_bin:$PATH" ;;
   esac
   # How to pass the policy pack: our language host build cannot run a pack directory
-  # (tools/policy-pack/run says why), a regular Pulumi install can.
+  # (toolchain/policy-pack-run says why), a regular Pulumi install can.
   case "$_chatwoot_fly_bin" in
-    "${CHATWOOT_FLY_CACHE:-$HOME/.cache/chatwoot-fly}"/*) export CHATWOOT_POLICY_PACK="$_chatwoot_fly_dir/../tools/policy-pack/run" ;;
+    "${CHATWOOT_FLY_CACHE:-$HOME/.cache/chatwoot-fly}"/*) export CHATWOOT_POLICY_PACK="$_chatwoot_fly_dir/policy-pack-run" ;;
     *) export CHATWOOT_POLICY_PACK="$_chatwoot_fly_dir/../policies" ;;
   esac
   # No "a newer version is available" lookups.
@@ -47,11 +47,11 @@ if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/toolchain.sh"); then
     esac
     # PATH (ambient) plugins win over the plugin cache, so a stand-in also shadows a cached plugin.
     [ -z "$_chatwoot_fly_cached" ] || _chatwoot_fly_used="$_chatwoot_fly_used$_chatwoot_fly_cached (shadowing the plugin cache)"
-    echo "scripts/env.sh: stand-in plugins in use (test doubles, see testing/doubles/plugin-standins/README.md):$_chatwoot_fly_used" >&2
+    echo "toolchain/env.sh: stand-in plugins in use (test doubles, see testing/doubles/plugin-standins/README.md):$_chatwoot_fly_used" >&2
   fi
   unset _chatwoot_fly_dir _chatwoot_fly_bin _chatwoot_fly_standins _chatwoot_fly_used _chatwoot_fly_cached _chatwoot_fly_p _chatwoot_fly_found
 else
-  echo "scripts/env.sh: scripts/toolchain.sh failed; PATH unchanged" >&2
+  echo "toolchain/env.sh: toolchain/build.sh failed; PATH unchanged" >&2
   unset _chatwoot_fly_dir _chatwoot_fly_bin
   # shellcheck disable=SC2317 # exit only runs when executed instead of sourced
   return 1 2>/dev/null || exit 1
