@@ -18,7 +18,7 @@ import { waitFor } from "../support/waitFor";
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const FLYCTL = path.join(ROOT, "tools", "fake-flyctl", "bin", "flyctl");
+const FLYCTL = path.join(ROOT, "testing", "doubles", "fake-flyctl", "bin", "flyctl");
 const PG = { host: "127.0.0.1", port: 5432, user: "postgres", database: "postgres" };
 const DB = `fakefly_${process.pid}_${Date.now().toString(36)}`;
 const DB_URL = `postgres://postgres@127.0.0.1:5432/${DB}?sslmode=disable`;
@@ -455,7 +455,7 @@ describe("fake flyctl: apps, secrets, flags, faults", () => {
 
 describe("fake-chatwoot migration stand-in", () => {
   it("takes the Rails migrator lock with pg_try_advisory_lock: a concurrent run fails at once; statement_timeout applies", async () => {
-    const image = path.join(ROOT, "tools", "fake-chatwoot", "image");
+    const image = path.join(ROOT, "testing", "doubles", "fake-chatwoot", "image");
     const run = (env: Record<string, string>): Promise<Result> =>
       new Promise((resolve) => {
         const child = spawn("bundle", ["exec", "rails", "db:chatwoot_prepare"], {

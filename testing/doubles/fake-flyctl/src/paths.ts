@@ -3,9 +3,9 @@ import * as path from "node:path";
 import { FlyError } from "./errors";
 
 export const FAKE_ROOT = path.resolve(__dirname, "..");
-export const REPO_ROOT = path.resolve(FAKE_ROOT, "..", "..");
+export const REPO_ROOT = path.resolve(FAKE_ROOT, "..", "..", "..");
 /** The stand-in for every image: whatever the tag, machines run from here. */
-export const IMAGE_DIR = path.join(REPO_ROOT, "tools", "fake-chatwoot", "image");
+export const IMAGE_DIR = path.resolve(FAKE_ROOT, "..", "fake-chatwoot", "image");
 export const TSCONFIG = path.join(REPO_ROOT, "tsconfig.json");
 export const TS_NODE_REGISTER = require.resolve("ts-node/register/transpile-only", { paths: [REPO_ROOT] });
 export const SUPERVISOR = path.join(__dirname, "supervisor.ts");
