@@ -3,7 +3,7 @@
  * Source: Fly docs, machines/guides-examples/machine-sizing ("Memory limits are 2gb * shared CPU size
  * or 8gb * performance CPU size. Minimum memory is 256m * shared CPU size or 2048m * performance CPU
  * size"); steps of 256 MB (shared) and 1024 MB (performance) as flyctl checks a guest before it
- * updates a machine (the check testing/doubles/fake-flyctl/src/scaleMemory.ts emulates).
+ * updates a machine (superfly/flyctl internal/machine/update.go).
  */
 export type CpuKind = "shared" | "performance";
 

@@ -66,7 +66,7 @@ export function renderConfigReference(): string {
   for (const [key, child] of Object.entries(root.properties ?? {})) rows(child, key, (root.required ?? []).includes(key), lines);
   lines.push(
     "",
-    "## Secret keys",
+    "## Credentials (secret keys)",
     "",
     "Accepted only as Pulumi secrets (`pulumi config set --secret chatwoot:<key>`); a plaintext value is an error.",
     "",
