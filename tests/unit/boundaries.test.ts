@@ -3,7 +3,7 @@
  * `no-restricted-imports`, and each allowed import is not. Linted as virtual files with the repo's own
  * config, minus type information (the files do not exist, so the project service cannot see them).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { REPO } from "../support/configs";
 
 /**
@@ -69,5 +69,18 @@ describe("module boundaries (eslint.config.mjs)", () => {
 
   it.each(ALLOWED.map((c, i) => [...c, i] as const))("%s may import %s", (_file, _from, i) => {
     expect(allowed[i]).toEqual([]);
+  });
+});
+
+describe("tests own their stack files", () => {
+  // An operator's Pulumi.<stack>.yaml gains an encryption salt and secure values once they follow the
+  // README; a test that reads or copies it breaks on their machine. Tests use tests/fixtures/ instead.
+  it("no file of the testing tree or the tests names an operator's stack file", () => {
+    const grep = spawnSync("git", ["grep", "-nE", "Pulumi\\.(staging|production[a-z.]*)\\.yaml", "--", "tests", "testing"], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
+    expect(grep.status).toBe(1); // git grep: 1 = no match, 0 = matches
+    expect(grep.stdout).toBe("");
   });
 });
