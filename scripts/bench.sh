@@ -12,4 +12,4 @@ if [ ! -x /usr/bin/time ]; then
     { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends time >/dev/null; } ||
     echo "bench: no /usr/bin/time; CPU columns will read NaN" >&2
 fi
-exec node --expose-gc -r ts-node/register/transpile-only testing/bench/main.ts
+exec node --expose-gc -r ts-node/register/transpile-only testing/bench/main.ts "$@"

@@ -102,7 +102,13 @@ async function unitSuite(): Promise<void> {
   say("");
 }
 
-async function main(): Promise<void> {
+/** `npm run bench -- preview` runs only section 3 and 4 and prints them (docs/benchmarks.md is written by a full run). */
+async function main(only = process.argv[2]): Promise<void> {
+  if (only === "preview") {
+    await engineOverhead(say);
+    return;
+  }
+  if (only !== undefined) throw new Error(`unknown section ${JSON.stringify(only)}; expected none (all) or "preview"`);
   say("# Benchmarks");
   say("");
   say(

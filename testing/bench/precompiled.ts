@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { parse, stringify } from "yaml";
 import { PACK, REPO } from "./engineEnv";
 
@@ -52,21 +52,29 @@ export function precompiledProgram(projectDir: string, out: string): string {
   return project;
 }
 
-/** The policy pack compiled into `out`; returns what to pass to --policy-pack (a dir, or the runner). */
-export function precompiledPack(out: string): string {
-  const policies = join(REPO, "policies");
-  compile(join(policies, "index.ts"), out);
+/**
+ * A policy pack (its `index.ts`, and the lib/ it imports) compiled into `out`; returns what to pass to
+ * --policy-pack: the compiled pack directory, or, when this toolchain's language host cannot run a pack
+ * directory (toolchain/env.sh sets CHATWOOT_POLICY_PACK to a runner), a runner script for it.
+ */
+export function precompiledPack(packDir: string, out: string): string {
+  const entry = join(packDir, "index.ts");
+  compile(entry, out);
+  const compiled = join(out, relative(REPO, packDir));
   symlinkSync(join(REPO, "node_modules"), join(out, "node_modules"));
-  symlinkSync(join(policies, "node_modules"), join(out, "policies", "node_modules"));
-  jsManifest(join(policies, "PulumiPolicy.yaml"), join(out, "policies", "PulumiPolicy.yaml"), "index.js");
+  // @pulumi/policy resolves from the pack's own node_modules, as in the repo.
+  symlinkSync(join(REPO, "policies", "node_modules"), join(compiled, "node_modules"));
+  jsManifest(join(packDir, "PulumiPolicy.yaml"), join(compiled, "PulumiPolicy.yaml"), "index.js");
   // run-policy-pack requires the pack directory: package.json's main says which file that is.
-  const pkg = JSON.parse(readFileSync(join(policies, "package.json"), "utf8")) as { main: string };
-  writeFileSync(join(out, "policies", "package.json"), JSON.stringify({ ...pkg, main: "index.js" }));
-  if (!PACK.endsWith("/policy-pack-run")) return join(out, "policies");
-  // toolchain/policy-pack-run finds the pack at ../policies from itself: the same script, one copy away.
-  const runner = join(out, "toolchain", "policy-pack-run");
-  mkdirSync(dirname(runner), { recursive: true });
-  copyFileSync(PACK, runner);
+  const pkg = JSON.parse(readFileSync(join(packDir, "package.json"), "utf8")) as { main: string };
+  writeFileSync(join(compiled, "package.json"), JSON.stringify({ ...pkg, main: "index.js" }));
+  if (!PACK.endsWith("/policy-pack-run")) return compiled;
+  // The same start as toolchain/policy-pack-run, for this pack directory.
+  const runner = join(out, "policy-pack-run");
+  writeFileSync(
+    runner,
+    `#!/bin/sh\ncd '${compiled}' || exit 1\nexec node '${join(compiled, "node_modules/@pulumi/pulumi/cmd/run-policy-pack")}' "$@" '${compiled}'\n`,
+  );
   chmodSync(runner, 0o755);
   return runner;
 }
