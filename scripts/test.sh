@@ -25,9 +25,5 @@ npx jest --ci --json --outputFile="$report" "$@" 2>&1 | tee "$work/output.log"
 status=${PIPESTATUS[0]}
 set -e
 node -r ts-node/register/transpile-only testing/local/scanTestOutput.ts "$CHATWOOT_LEAK_LIST" "$work/output.log" "$report" || status=1
-node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-  if (r.numTotalTests === 0) process.exitCode = 1;
-' "$report" || status=1
+node -r ts-node/register/transpile-only testing/testReport.ts "$report" "$SECONDS" || status=1
 exit "$status"
