@@ -20,6 +20,8 @@ export interface Measured {
   peakMb: number;
   /** Peak summed RSS of the processes each label matched, MB. */
   peakMbOf: Record<string, number>;
+  /** CPU seconds (user + system) of the processes each label matched, as last sampled (up to 100 ms short). */
+  cpuOf: Record<string, number>;
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -34,7 +36,12 @@ let timeFiles = 0;
 interface Proc {
   ppid: number;
   rssBytes: number;
+  /** utime + stime, clock ticks. */
+  cpuTicks: number;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 
 function processes(): Map<number, Proc> {
   const all = new Map<number, Proc>();
@@ -44,7 +51,11 @@ function processes(): Map<number, Proc> {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // Fields after the command name (which may hold spaces and parentheses): state ppid ... rss is field 24.
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      all.set(Number(entry), { ppid: Number(fields[1]), rssBytes: Number(fields[21]) * PAGE });
+      all.set(Number(entry), {
+        ppid: Number(fields[1]),
+        rssBytes: Number(fields[21]) * PAGE,
+        cpuTicks: Number(fields[11]) + Number(fields[12]),
+      });
     } catch {
       // The process ended between readdir and read.
     }
@@ -52,7 +63,11 @@ function processes(): Map<number, Proc> {
   return all;
 }
 
-function sample(root: number, labels: Record<string, RegExp>): { total: number; byLabel: Record<string, number> } {
+function sample(
+  root: number,
+  labels: Record<string, RegExp>,
+  ticksOf: Record<string, Map<number, number>>,
+): { total: number; byLabel: Record<string, number> } {
   const all = processes();
   const children = new Map<number, number[]>();
   for (const [pid, p] of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
@@ -71,7 +86,11 @@ function sample(root: number, labels: Record<string, RegExp>): { total: number; 
       } catch {
         // gone
       }
-      for (const [label, pattern] of Object.entries(labels)) if (pattern.test(cmdline)) byLabel[label] += p.rssBytes;
+      for (const [label, pattern] of Object.entries(labels)) {
+        if (!pattern.test(cmdline)) continue;
+        byLabel[label] += p.rssBytes;
+        ticksOf[label].set(pid, p.cpuTicks);
+      }
     }
     stack.push(...(children.get(pid) ?? []));
   }
@@ -96,9 +115,10 @@ export function measure(
     child.stdin.end(opts.stdin ?? "");
     let peak = 0;
     const peakOf: Record<string, number> = Object.fromEntries(Object.keys(labels).map((k) => [k, 0]));
+    const ticksOf: Record<string, Map<number, number>> = Object.fromEntries(Object.keys(labels).map((k) => [k, new Map()]));
     const tick = () => {
       if (child.pid === undefined) return;
-      const s = sample(child.pid, labels);
+      const s = sample(child.pid, labels, ticksOf);
       peak = Math.max(peak, s.total);
       for (const k of Object.keys(labels)) peakOf[k] = Math.max(peakOf[k], s.byLabel[k]);
     };
@@ -124,6 +144,9 @@ export function measure(
         output: Buffer.concat(chunks).toString("utf8"),
         peakMb: mb(peak),
         peakMbOf: Object.fromEntries(Object.entries(peakOf).map(([k, v]) => [k, mb(v)])),
+        cpuOf: Object.fromEntries(
+          Object.entries(ticksOf).map(([k, pids]) => [k, [...pids.values()].reduce((a, b) => a + b, 0) / TICKS_PER_SECOND]),
+        ),
       });
     });
   });

@@ -23,6 +23,10 @@ const ENV = { PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_SKIP_CHECKPOINTS: "tr
 
 export interface PackScaleFigures {
   shareAt: Record<number, number>;
+  /** CPU seconds of the pack's own process, median, by number of pools. */
+  packCpuAt: Record<number, number>;
+  /** Peak RSS of the pack's own process at 1000 pools, MB. */
+  packMbAt1000: number;
   marginalSlope: number;
   /** What the engine's default per-step checkpoints add at 1000 pools without the pack, s (one run). */
   checkpointsAt1000: number;
@@ -61,15 +65,17 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     );
     say("");
     say(
-      "| pools | without pack s | with pack s | pack share s | share above 1 pool, ms per added pool | pack share, CPU s | peak tree RSS MB without / with | pack process peak RSS MB |",
+      "| pools | without pack s | with pack s | pack share s | share above 1 pool, ms per added pool | pack share, CPU s | pack process CPU s | peak tree RSS MB without / with | pack process peak RSS MB |",
     );
-    say("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    say("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     const shareAt: Record<number, number> = {};
+    const packCpuAt: Record<number, number> = {};
     for (const n of POOLS) {
       shareAt[n] = share(n);
+      packCpuAt[n] = med(n, true, (m) => m.cpuOf.pack);
       const perPool = n === 1 ? "-" : (((shareAt[n] - shareAt[1]) / (n - 1)) * 1000).toFixed(1);
       say(
-        `| ${n} | ${med(n, false, (m) => m.seconds).toFixed(1)} | ${med(n, true, (m) => m.seconds).toFixed(1)} | ${shareAt[n].toFixed(1)} | ${perPool} | ${cpuShare(n).toFixed(1)} | ${med(n, false, (m) => m.peakMb).toFixed(0)} / ${med(n, true, (m) => m.peakMb).toFixed(0)} | ${med(n, true, (m) => m.peakMbOf.pack).toFixed(0)} |`,
+        `| ${n} | ${med(n, false, (m) => m.seconds).toFixed(1)} | ${med(n, true, (m) => m.seconds).toFixed(1)} | ${shareAt[n].toFixed(1)} | ${perPool} | ${cpuShare(n).toFixed(1)} | ${packCpuAt[n].toFixed(2)} | ${med(n, false, (m) => m.peakMb).toFixed(0)} / ${med(n, true, (m) => m.peakMb).toFixed(0)} | ${med(n, true, (m) => m.peakMbOf.pack).toFixed(0)} |`,
       );
     }
     const marginal = (n: number) => Math.max(shareAt[n] - shareAt[1], 1e-3);
@@ -95,7 +101,17 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
       `With the engine's default per-step checkpoints (it serializes the whole snapshot after every step, also in preview), 1000 pools take ${without.seconds.toFixed(0)} s without the pack and ${withPack.seconds.toFixed(0)} s with it (one run each), against ${med(1000, false, (m) => m.seconds).toFixed(0)} s and ${med(1000, true, (m) => m.seconds).toFixed(0)} s with \`PULUMI_SKIP_CHECKPOINTS=true\`.`,
     );
     say("");
-    return { shareAt, marginalSlope, checkpointsAt1000: without.seconds - med(1000, false, (m) => m.seconds) };
+    say(
+      `The pack's own work past its start-up: its process's CPU time at 1000 pools less at 1 pool, ${(packCpuAt[1000] - packCpuAt[1]).toFixed(2)} s (${packCpuAt[1].toFixed(2)} s at 1 pool is start-up); its peak RSS at 1000 pools ${packMb(1000).toFixed(0)} MB.`,
+    );
+    say("");
+    return {
+      shareAt,
+      packCpuAt,
+      packMbAt1000: packMb(1000),
+      marginalSlope,
+      checkpointsAt1000: without.seconds - med(1000, false, (m) => m.seconds),
+    };
   } finally {
     engine.dispose();
   }
