@@ -11,7 +11,8 @@ import type { PlainConfig } from "./config/schema";
  */
 export const PROCESS_COMMANDS = {
   web: `sh -c "bundle exec rails ip_lookup:setup && exec bin/rails server -b 0.0.0.0 -p $PORT -e $RAILS_ENV"`,
-  worker: `sh -c "bundle exec rails ip_lookup:setup && exec bundle exec sidekiq -C config/sidekiq.yml"`,
+  // `-t` wins over the image's config/sidekiq.yml (lib/stopSettings.ts): kill_timeout is computed from it.
+  worker: `sh -c "bundle exec rails ip_lookup:setup && exec bundle exec sidekiq -C config/sidekiq.yml -t $SIDEKIQ_SHUTDOWN_TIMEOUT"`,
 } as const;
 
 export type ProcessGroup = keyof typeof PROCESS_COMMANDS;
@@ -42,6 +43,7 @@ export const RESERVED_ENV_NAMES: readonly string[] = [
   "RAILS_MAX_THREADS",
   "WEB_CONCURRENCY",
   "SIDEKIQ_CONCURRENCY",
+  "SIDEKIQ_SHUTDOWN_TIMEOUT",
   "POSTGRES_STATEMENT_TIMEOUT",
 ];
 
@@ -58,6 +60,7 @@ export function runtimeEnv(config: PlainConfig): Record<string, string> {
     RAILS_MAX_THREADS: String(rails.railsMaxThreads),
     WEB_CONCURRENCY: String(rails.webConcurrency),
     SIDEKIQ_CONCURRENCY: String(rails.sidekiqConcurrency),
+    SIDEKIQ_SHUTDOWN_TIMEOUT: String(rails.sidekiqShutdownTimeout),
     ...rails.extraEnv,
   };
 }

@@ -8,6 +8,7 @@ import { runtimeEnv, PROCESS_GROUPS, type ProcessGroup } from "./chatwoot";
 import type { EndpointKind, PlainConfig } from "./config/schema";
 import type { Endpoint } from "./endpoints";
 import { renderFlyToml } from "./flyToml";
+import { stopSettings, type StopSettings } from "./stopSettings";
 import { computeLimits, DEFAULT_RESERVED_CONNECTIONS, SUPABASE_LIMITS_SOURCE } from "./supabaseLimits";
 
 export interface GroupPlan {
@@ -39,6 +40,8 @@ export interface DeploymentPlan {
    * the direct server's peak, which includes the pooler backends, plus the console reserve.
    */
   roleConnectionLimit: number;
+  /** How Fly stops web and worker machines (kill_signal, kill_timeout). */
+  stop: StopSettings;
   /** The non-secret environment of web and worker. */
   env: Record<string, string>;
   flyToml: string;
@@ -115,6 +118,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     poolersShareDirectServer: db.provider === "supabase",
   });
   const env = runtimeEnv(config);
+  const stop = stopSettings(config);
   return {
     app: config.app,
     admin: db.admin,
@@ -133,6 +137,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     headroomPercent: config.budget.headroomPercent,
     budget,
     roleConnectionLimit: roleConnectionLimit(budget, config.budget.consoleReserve, limits.session?.limit),
+    stop,
     env,
     flyToml: renderFlyToml({
       app: config.app.name,
@@ -140,6 +145,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
       env,
       processes: config.processes,
       deploy: config.deploy,
+      stop,
     }),
   };
 }

@@ -92,6 +92,15 @@ export const railsSchema = z
       .enum(["7.1+", "6.0-7.0"])
       .default("7.1+")
       .describe("Rails line of the image: 6.0.3-7.0 take the migration advisory lock on a second connection."),
+    sidekiqShutdownTimeout: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(25)
+      .describe(
+        "Seconds Sidekiq waits for running jobs on SIGTERM before it pushes them back to Redis (sidekiq -t, SIDEKIQ_SHUTDOWN_TIMEOUT; Sidekiq default 25). Fly's kill_timeout becomes this plus 5 s (at least Puma's 30 s); Fly allows 300 s on shared CPUs.",
+      ),
     installationEnv: plainText.default("fly").describe("INSTALLATION_ENV reported by Chatwoot."),
     enableAccountSignup: z.boolean().default(false).describe("ENABLE_ACCOUNT_SIGNUP."),
     extraEnv: z
@@ -104,6 +113,7 @@ export const railsSchema = z
     webConcurrency: 0,
     sidekiqConcurrency: 10,
     version: "7.1+",
+    sidekiqShutdownTimeout: 25,
     installationEnv: "fly",
     enableAccountSignup: false,
     extraEnv: {},

@@ -6,6 +6,7 @@ import { RESERVED_ENV_NAMES } from "../chatwoot";
 import { isLocalHost, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
 import { memoryProblem, MEMORY_LIMITS, MIGRATION_GUEST } from "../flyMachineSizes";
 import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
+import { stopSettingsIssues } from "../stopSettings";
 import { configKey, fromZodIssues, NAMESPACE, type ConfigIssue } from "./issues";
 import {
   plainConfigSchema,
@@ -77,7 +78,14 @@ export function validateCredentials(raw: Record<string, unknown>): { credentials
 }
 
 function crossKeyIssues(config: PlainConfig): ConfigIssue[] {
-  return [...endpointIssues(config), ...limitIssues(config), ...envIssues(config), ...urlIssues(config), ...machineSizeIssues(config)];
+  return [
+    ...endpointIssues(config),
+    ...limitIssues(config),
+    ...envIssues(config),
+    ...urlIssues(config),
+    ...machineSizeIssues(config),
+    ...stopSettingsIssues(config),
+  ];
 }
 
 /** Memory that Fly would refuse for the machine's CPUs fails here, not halfway through a deploy. */

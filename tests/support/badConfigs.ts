@@ -30,6 +30,13 @@ export const BAD_CONFIGS: BadConfig[] = [
   ["webConcurrency negative", { rails: { webConcurrency: -1 } }, "chatwoot:rails.webConcurrency", ">=0"],
   ["sidekiqConcurrency huge", { rails: { sidekiqConcurrency: 1000 } }, "chatwoot:rails.sidekiqConcurrency", "<=100"],
   ["unknown rails version", { rails: { version: "5.2" } }, "chatwoot:rails.version", "7.1+"],
+  ["sidekiqShutdownTimeout zero", { rails: { sidekiqShutdownTimeout: 0 } }, "chatwoot:rails.sidekiqShutdownTimeout", ">=1"],
+  [
+    "sidekiqShutdownTimeout past Fly's kill_timeout limit on shared CPUs",
+    { rails: { sidekiqShutdownTimeout: 296 } },
+    "chatwoot:rails.sidekiqShutdownTimeout",
+    "Fly's limit of 300 s",
+  ],
   ["extraEnv lower-case key", { rails: { extraEnv: { lower: "x" } } }, "chatwoot:rails.extraEnv.lower", "upper-case"],
   ["extraEnv value with newline", { rails: { extraEnv: { SMTP_ADDRESS: "a\nb" } } }, "chatwoot:rails.extraEnv.SMTP_ADDRESS", "one line"],
   [
