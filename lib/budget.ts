@@ -4,10 +4,10 @@
  * pack and the config checker. docs/connection-budget.md explains the formula.
  */
 import type { EndpointKind } from "./config/schema";
-import { poolKey, type Endpoint } from "./endpoints";
+import { poolKey, sharesSupavisorPool, type Endpoint } from "./endpoints";
 
 export type Strategy = "rolling" | "immediate" | "canary" | "bluegreen";
-export type Role = "web" | "worker" | "migration" | "pooler-backends";
+export type Role = "web" | "worker" | "migration" | "pooler-backends" | "transaction-backends";
 
 export interface RailsSettings {
   railsMaxThreads: number;
@@ -70,6 +70,12 @@ export interface BudgetInput {
   poolerBackendsPerPool: number;
   /** Whether the pooler endpoints front the same server as the direct one (true for Supabase). */
   poolersShareDirectServer: boolean;
+  /**
+   * Whether a pooler's session and transaction ports draw on one pool of server connections per user +
+   * database (Supavisor, true for Supabase; PgBouncer keeps a pool per port and mode).
+   * @default false
+   */
+  poolersSharePoolSize?: boolean;
 }
 
 export interface Contribution {
@@ -102,6 +108,11 @@ export interface PoolBudget {
   /** Whether web or worker use this pool (console sessions land here). */
   servesApp: boolean;
   hasMigration: boolean;
+  /**
+   * The key of the pool on the pooler's other port that draws on the same server connections (Supavisor:
+   * session and transaction of one user + database), when the deployment uses both.
+   */
+  sharesPoolSizeWith?: string;
 }
 
 /** Computes the budget of every pool that some role uses. */
@@ -157,8 +168,37 @@ export function computeBudget(input: BudgetInput): PoolBudget[] {
   });
 
   for (const pool of pools.values()) sumPhases(pool);
+  if (input.poolersSharePoolSize) addTransactionBackendsToSession(input, pools);
   addPoolerBackendsToDirect(input, pools);
   return [...pools.values()];
+}
+
+/**
+ * Supavisor keeps one pool of `pool_size` server connections per user + database, and its session
+ * (5432) and transaction (6543) ports both draw on it (supabase/supabase PRs 40373 and 49868; page
+ * https://supabase.com/docs/guides/database/connecting-to-postgres). A session client holds a server
+ * connection for its whole session; transaction clients hold one per transaction, so at worst as many
+ * as they are, capped at the pool size. The session pool's phases therefore carry the transaction
+ * port's server connections; the transaction pool keeps its own client cap (max_client_conn).
+ */
+function addTransactionBackendsToSession(input: BudgetInput, pools: Map<string, PoolBudget>): void {
+  const all = [...pools.values()];
+  for (const tx of all.filter((p) => p.kind === "transaction")) {
+    const session = all.find((p) => p.kind === "session" && sharesSupavisorPool(p.endpoint, tx.endpoint));
+    if (!session) continue;
+    const backendsAt = (clients: number) => Math.min(clients, input.poolerBackendsPerPool);
+    session.contributions.push({
+      role: "transaction-backends",
+      machines: 1,
+      perMachine: backendsAt(tx.peak),
+      steady: backendsAt(tx.steady),
+      rollout: backendsAt(tx.rolloutPhase),
+      migration: backendsAt(tx.migrationPhase),
+    });
+    session.sharesPoolSizeWith = tx.key;
+    tx.sharesPoolSizeWith = session.key;
+    sumPhases(session);
+  }
 }
 
 function sumPhases(pool: PoolBudget): void {
@@ -176,7 +216,9 @@ function addPoolerBackendsToDirect(input: BudgetInput, pools: Map<string, PoolBu
   if (!input.poolersShareDirectServer) return;
   const direct = [...pools.values()].find((p) => p.kind === "direct");
   if (!direct) return;
-  for (const pooler of [...pools.values()].filter((p) => p.kind !== "direct")) {
+  // A transaction pool that shares its server connections with a session pool is counted in that pool.
+  const poolers = [...pools.values()].filter((p) => p.kind === "session" || (p.kind === "transaction" && !p.sharesPoolSizeWith));
+  for (const pooler of poolers) {
     const backendsAt = (clients: number) => Math.min(clients, input.poolerBackendsPerPool);
     direct.contributions.push({
       role: "pooler-backends",

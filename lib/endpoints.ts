@@ -44,11 +44,23 @@ export const STRICT_SSLMODES = ["require", "verify-ca", "verify-full"];
 /**
  * The pool an endpoint's clients count against. Supavisor keys a pool by user + database on a
  * pooler endpoint; a direct endpoint's limit (max_connections) is shared by every user of the server.
+ * On Supabase the session and transaction ports of one user + database also share their server
+ * connections (`sharesSupavisorPool`): the budget adds the transaction port's to the session pool.
  */
 export function poolKey(endpoint: Endpoint): string {
   return endpoint.kind === "direct"
     ? `direct ${endpoint.host}:${endpoint.port}`
     : `${endpoint.kind} ${endpoint.host}:${endpoint.port} user=${endpoint.user} db=${endpoint.database}`;
+}
+
+/**
+ * Whether two pooler endpoints draw on one Supavisor pool: the same pooler host, user and database on
+ * its session and transaction ports (Supavisor keys a pool by user + database, and both ports share its
+ * pool_size: supabase/supabase PRs 40373 and 49868, https://supabase.com/docs/guides/database/connecting-to-postgres).
+ */
+export function sharesSupavisorPool(a: Endpoint, b: Endpoint): boolean {
+  const modes = new Set([a.kind, b.kind]);
+  return modes.has("session") && modes.has("transaction") && a.host === b.host && a.user === b.user && a.database === b.database;
 }
 
 /** Runtime flags Rails needs behind a transaction pooler (no session advisory locks, no prepared statements). */

@@ -88,7 +88,10 @@ function roleConnectionLimit(budget: PoolBudget[], consoleReserve: number, poolS
     own.reduce((n, c) => n + c.migration, 0),
     own.reduce((n, c) => n + c.rollout, 0),
   );
-  const poolerBackends = budget.filter((p) => p.kind !== "direct").reduce((n, pool) => n + Math.min(pool.peak, poolSize ?? pool.peak), 0);
+  // A transaction pool sharing a Supavisor pool with a session pool is already inside the session pool's count.
+  const poolerBackends = budget
+    .filter((p) => p.kind === "session" || (p.kind === "transaction" && !p.sharesPoolSizeWith))
+    .reduce((n, pool) => n + Math.min(pool.peak, poolSize ?? pool.peak), 0);
   return directPeak + poolerBackends + consoleReserve;
 }
 
@@ -116,6 +119,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     limits,
     poolerBackendsPerPool: limits.session?.limit ?? 0,
     poolersShareDirectServer: db.provider === "supabase",
+    poolersSharePoolSize: db.provider === "supabase",
   });
   const env = runtimeEnv(config);
   const stop = stopSettings(config);

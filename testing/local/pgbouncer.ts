@@ -57,6 +57,11 @@ export interface PgBouncerOptions {
   authType?: AuthType;
   /** Seconds a client may wait for a server connection before PgBouncer errors (default 120 as in 1.18). */
   queryWaitTimeout?: number;
+  /**
+   * Server connections per user across every alias (max_user_connections; unlimited by default): makes
+   * a session alias and a transaction alias draw on one pool, as Supavisor's two ports do.
+   */
+  maxUserConnections?: number;
   /** The PostgreSQL server PgBouncer fronts (default 127.0.0.1:5432). */
   server?: { host: string; port: number };
   /** Superuser connection used to create and drop the throwaway role and database. */
@@ -479,6 +484,7 @@ export class PgBouncer {
       "reserve_pool_size = 0",
       `max_client_conn = ${this.maxClientConn}`,
       `query_wait_timeout = ${this.options.queryWaitTimeout ?? 120}`,
+      ...(this.options.maxUserConnections === undefined ? [] : [`max_user_connections = ${this.options.maxUserConnections}`]),
       "server_tls_sslmode = disable",
       "ignore_startup_parameters = extra_float_digits",
       "log_connections = 1",
