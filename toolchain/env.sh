@@ -18,6 +18,15 @@ if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/build.sh"); then
     "${CHATWOOT_FLY_CACHE:-$HOME/.cache/chatwoot-fly}"/*) export CHATWOOT_POLICY_PACK="$_chatwoot_fly_dir/policy-pack-run" ;;
     *) export CHATWOOT_POLICY_PACK="$_chatwoot_fly_dir/../policies" ;;
   esac
+  # The real flyctl that build.sh built from the sources, in a subdirectory of the bin dir so that it is
+  # never on PATH as `flyctl` (the stack's chatwoot:flyctl setting decides which flyctl runs).
+  _chatwoot_fly_flyctl="$_chatwoot_fly_bin/flyctl-$(cat "$_chatwoot_fly_bin/../stamps/flyctl.label" 2>/dev/null)/flyctl"
+  if [ -x "$_chatwoot_fly_flyctl" ]; then
+    export CHATWOOT_REAL_FLYCTL="$_chatwoot_fly_flyctl"
+  else
+    unset CHATWOOT_REAL_FLYCTL
+    echo "toolchain/env.sh: no real flyctl (toolchain/build.sh did not build it); CHATWOOT_REAL_FLYCTL unset" >&2
+  fi
   # No "a newer version is available" lookups.
   export PULUMI_SKIP_UPDATE_CHECK=true
   # Plugins come from PATH (ambient) or an existing plugin cache, never from a
@@ -49,7 +58,7 @@ if _chatwoot_fly_bin=$("$_chatwoot_fly_dir/build.sh"); then
     [ -z "$_chatwoot_fly_cached" ] || _chatwoot_fly_used="$_chatwoot_fly_used$_chatwoot_fly_cached (shadowing the plugin cache)"
     echo "toolchain/env.sh: stand-in plugins in use (test doubles, see testing/doubles/plugin-standins/README.md):$_chatwoot_fly_used" >&2
   fi
-  unset _chatwoot_fly_dir _chatwoot_fly_bin _chatwoot_fly_standins _chatwoot_fly_used _chatwoot_fly_cached _chatwoot_fly_p _chatwoot_fly_found
+  unset _chatwoot_fly_dir _chatwoot_fly_bin _chatwoot_fly_flyctl _chatwoot_fly_standins _chatwoot_fly_used _chatwoot_fly_cached _chatwoot_fly_p _chatwoot_fly_found
 else
   echo "toolchain/env.sh: toolchain/build.sh failed; PATH unchanged" >&2
   unset _chatwoot_fly_dir _chatwoot_fly_bin
