@@ -24,6 +24,7 @@ export interface StackConfig {
     secretKeyBase?: pulumi.Output<string>;
     flyApiToken?: pulumi.Output<string>;
     adminPassword?: pulumi.Output<string>;
+    migrationDatabasePassword?: pulumi.Output<string>;
   };
 }
 
@@ -76,5 +77,6 @@ function wrapCredentials(values: CredentialValues): StackConfig["credentials"] {
     secretKeyBase: wrap(values.secretKeyBase),
     flyApiToken: wrap(values.flyApiToken),
     adminPassword: wrap(values.adminPassword),
+    migrationDatabasePassword: wrap(values.migrationDatabasePassword),
   };
 }

@@ -26,6 +26,8 @@ export interface ChatwootDatabaseArgs {
   appUrlParams?: Record<string, string>;
   /** Password of the endpoints' role (secret). */
   password: pulumi.Input<string>;
+  /** Password of the migration endpoint's own role (database.migrationUser), secret. @default password */
+  migrationPassword?: pulumi.Input<string>;
   /** Manage the app role and extensions. @default undefined: nothing is created inside the database */
   admin?: DatabaseAdminArgs;
 }
@@ -55,15 +57,17 @@ export class ChatwootDatabase extends pulumi.ComponentResource {
     const { app, migration } = args.endpoints;
     const managed = args.admin ? this.manage(name, args.admin, args.endpoints.direct, args.password) : [];
     this.secretEnv = pulumi.secret(
-      pulumi.all([args.password, ...managed.map((r) => r.urn)]).apply(([password]): Record<string, string> => ({
-        DATABASE_URL: urlOf(app, password, args.appUrlParams ?? {}),
-        MIGRATION_DATABASE_URL: urlOf(migration, password, {}),
-        POSTGRES_HOST: app.host,
-        POSTGRES_PORT: String(app.port),
-        POSTGRES_DATABASE: app.database,
-        POSTGRES_USERNAME: app.user,
-        POSTGRES_PASSWORD: password,
-      })),
+      pulumi
+        .all([args.password, args.migrationPassword ?? args.password, ...managed.map((r) => r.urn)])
+        .apply(([password, migrationPassword]): Record<string, string> => ({
+          DATABASE_URL: urlOf(app, password, args.appUrlParams ?? {}),
+          MIGRATION_DATABASE_URL: urlOf(migration, migrationPassword, {}),
+          POSTGRES_HOST: app.host,
+          POSTGRES_PORT: String(app.port),
+          POSTGRES_DATABASE: app.database,
+          POSTGRES_USERNAME: app.user,
+          POSTGRES_PASSWORD: password,
+        })),
     );
     this.registerOutputs({ secretEnv: this.secretEnv });
   }

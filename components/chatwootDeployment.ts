@@ -24,6 +24,8 @@ export interface ChatwootCredentials {
   flyApiToken?: pulumi.Input<string>;
   /** Admin password for database.admin. @default none: required only when the plan enables admin */
   adminPassword?: pulumi.Input<string>;
+  /** Password of the migration's own role (database.migrationUser). @default databasePassword */
+  migrationDatabasePassword?: pulumi.Input<string>;
 }
 
 /** Arguments of {@link ChatwootDeployment}. */
@@ -77,6 +79,7 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
         endpoints: plan.endpoints,
         appUrlParams: plan.appUrlParams,
         password: args.credentials.databasePassword,
+        migrationPassword: args.credentials.migrationDatabasePassword,
         admin: plan.admin.enabled ? this.adminArgs(plan, args.credentials.adminPassword) : undefined,
       },
       { parent: this },

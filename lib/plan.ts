@@ -8,6 +8,7 @@ import { runtimeEnv, PROCESS_GROUPS, type ProcessGroup } from "./chatwoot";
 import type { EndpointKind, PlainConfig } from "./config/schema";
 import type { Endpoint } from "./endpoints";
 import { renderFlyToml } from "./flyToml";
+import { migrationUserOf } from "./migrationRole";
 import { stopSettings, type StopSettings } from "./stopSettings";
 import { computeLimits, DEFAULT_RESERVED_CONNECTIONS, SUPABASE_LIMITS_SOURCE } from "./supabaseLimits";
 
@@ -98,7 +99,8 @@ function roleConnectionLimit(budget: PoolBudget[], consoleReserve: number, poolS
 export function buildPlan(config: PlainConfig): DeploymentPlan {
   const db = config.database;
   const appEndpoint = endpointOf(config, db.app);
-  const migrationEndpoint = endpointOf(config, db.migrations);
+  // A role of its own (database.migrationUser) gives the migration its own pool on a pooler.
+  const migrationEndpoint = { ...endpointOf(config, db.migrations), user: migrationUserOf(config) ?? "" };
   const groups = Object.fromEntries(
     PROCESS_GROUPS.map((group) => {
       const vm = config.processes[group];

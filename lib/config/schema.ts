@@ -221,6 +221,11 @@ export const databaseSchema = z
       .describe("The endpoints of the database; the key is the pool mode."),
     app: z.enum(ENDPOINT_KINDS).default("session").describe("Endpoint that web and worker use at runtime."),
     migrations: z.enum(ENDPOINT_KINDS).default("direct").describe("Endpoint the migration machine uses."),
+    migrationUser: pgUser
+      .optional()
+      .describe(
+        "Role the migration connects as on its endpoint (default: that endpoint's user); its password is the credential migrationDatabasePassword. On a Supabase pooler: <role>.<project-ref>. A pooler keeps a pool per user, so the migration gets its own pool.",
+      ),
     urlParams: z
       .partialRecord(z.enum(APP_URL_PARAMS), z.string().regex(/^[A-Za-z0-9_.-]+$/))
       .default({})
@@ -320,6 +325,7 @@ export const CREDENTIAL_KEYS = {
   secretKeyBase: "SECRET_KEY_BASE; generated (64+ alphanumeric chars) when not set.",
   flyApiToken: "Fly API token; FLY_API_TOKEN from the environment when not set.",
   adminPassword: "Password of database.admin.user (only with database.admin.enabled).",
+  migrationDatabasePassword: "Password of database.migrationUser (required with it).",
 } as const;
 
 export type CredentialKey = keyof typeof CREDENTIAL_KEYS;
@@ -338,6 +344,7 @@ export const credentialsSchema = z.strictObject({
     .optional(),
   flyApiToken: z.string().min(1).optional(),
   adminPassword: z.string().min(1).optional(),
+  migrationDatabasePassword: z.string().min(1).optional(),
 });
 
 export type PlainConfig = z.output<typeof plainConfigSchema>;

@@ -6,6 +6,7 @@ import { RESERVED_ENV_NAMES } from "../chatwoot";
 import { isLocalHost, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
 import { memoryProblem, MEMORY_LIMITS, MIGRATION_GUEST } from "../flyMachineSizes";
 import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
+import { migrationRoleIssues } from "../migrationRole";
 import { stopSettingsIssues } from "../stopSettings";
 import { configKey, fromZodIssues, NAMESPACE, type ConfigIssue } from "./issues";
 import {
@@ -85,6 +86,7 @@ function crossKeyIssues(config: PlainConfig): ConfigIssue[] {
     ...urlIssues(config),
     ...machineSizeIssues(config),
     ...stopSettingsIssues(config),
+    ...migrationRoleIssues(config),
   ];
 }
 
@@ -281,6 +283,7 @@ export function missingCredentials(config: PlainConfig, credentials: Record<stri
   const required: CredentialKey[] = ["redisUrl"];
   if (credentials.databaseUrl === undefined) required.push("databasePassword");
   if (config.database.admin.enabled) required.push("adminPassword");
+  if (config.database.migrationUser) required.push("migrationDatabasePassword");
   return required
     .filter((key) => credentials[key] === undefined)
     .map((key) => ({

@@ -30,6 +30,13 @@ export const BAD_CONFIGS: BadConfig[] = [
   ["webConcurrency negative", { rails: { webConcurrency: -1 } }, "chatwoot:rails.webConcurrency", ">=0"],
   ["sidekiqConcurrency huge", { rails: { sidekiqConcurrency: 1000 } }, "chatwoot:rails.sidekiqConcurrency", "<=100"],
   ["unknown rails version", { rails: { version: "5.2" } }, "chatwoot:rails.version", "7.1+"],
+  [
+    "migrationUser without the project ref on a Supabase pooler",
+    { database: { migrations: "session", migrationUser: "chatwoot_migrator" } },
+    "chatwoot:database.migrationUser",
+    "<role>.<project-ref>",
+  ],
+  ["migrationUser with a quote", { database: { migrationUser: "x'y" } }, "chatwoot:database.migrationUser", "role name"],
   ["sidekiqShutdownTimeout zero", { rails: { sidekiqShutdownTimeout: 0 } }, "chatwoot:rails.sidekiqShutdownTimeout", ">=1"],
   [
     "sidekiqShutdownTimeout past Fly's kill_timeout limit on shared CPUs",

@@ -1,0 +1,133 @@
+/**
+ * Where the credentials of issue 13 flow in the whole program (pulumi.runtime.setMocks): the migration
+ * role's URL, the secret env map and the storage keys reach Fly only through the staged secrets
+ * (CHATWOOT_SECRETS, a Pulumi secret), never fly.toml or another plain input.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { stagingRaw } from "../support/configs";
+
+interface Transformed {
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+}
+
+const BASE_SECRETS: Record<string, string> = {
+  databasePassword: "app-pa$$word-1",
+  redisUrl: "rediss://default:redis-secret-77@redis.internal:6379",
+  flyApiToken: "FlyV1 fm2_test-token-abcdefghijklmnop",
+};
+
+const STDOUT: Record<string, string> = {
+  "chatwoot-app-ensure": '{"name":"hotdash-chatwoot","org":"hotdash","adopted":false}',
+  "chatwoot-secrets-import": '{"keys":["DATABASE_URL"],"revision":"rev-1"}',
+  "chatwoot-migration-run": '{"image":"chatwoot/chatwoot:v4.14.0","exitCode":0,"machine":"m1","seconds":3}',
+};
+
+const transformed: Transformed[] = [];
+
+/** Runs index.ts with plain keys patched over the staging stack and the given secret keys (values as the engine hands them). */
+async function runProgram(plainPatch: Record<string, unknown>, secrets: Record<string, string>): Promise<void> {
+  transformed.length = 0;
+  const config: Record<string, string> = {};
+  for (const [key, v] of Object.entries({ ...stagingRaw(), ...plainPatch }))
+    config[`chatwoot:${key}`] = typeof v === "string" ? v : JSON.stringify(v);
+  const allSecrets = { ...BASE_SECRETS, ...secrets };
+  for (const [key, v] of Object.entries(allSecrets)) config[`chatwoot:${key}`] = v;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "command:local:Command") state.stdout = STDOUT[args.name] ?? "{}";
+        if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "chatwoot-fly",
+    "staging",
+    true,
+  );
+  pulumi.runtime.setAllConfig(
+    config,
+    Object.keys(allSecrets).map((k) => `chatwoot:${k}`),
+  );
+  let failure: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      transformed.push({ type: args.type, name: args.name, props: args.props });
+      return undefined;
+    });
+    await jest.isolateModulesAsync(async () => {
+      try {
+        const outputs = (await import("../../index")) as Record<string, pulumi.Output<unknown>>;
+        await new Promise((resolve) => outputs.lastMigration.apply(resolve));
+      } catch (error) {
+        failure = error;
+      }
+    });
+    return {};
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  if (failure) throw failure;
+}
+
+const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+
+function environment(name: string): Record<string, pulumi.Input<string>> {
+  const found = transformed.find((t) => t.type === "command:local:Command" && t.name === name);
+  if (!found) throw new Error(`no Command ${name}`);
+  return found.props.environment as Record<string, pulumi.Input<string>>;
+}
+
+/** The staged Fly secrets, and whether they travel as a Pulumi secret. */
+async function stagedSecrets(): Promise<{ values: Record<string, string>; secret: boolean }> {
+  const env = environment("chatwoot-secrets-import");
+  const out = pulumi.output(env.CHATWOOT_SECRETS);
+  return { values: JSON.parse(await value(out)) as Record<string, string>, secret: await pulumi.isSecret(out) };
+}
+
+/** Every plain input of every Command, as text (the staged secrets left out). */
+function plainInputs(): string {
+  return JSON.stringify(
+    transformed
+      .filter((t) => t.type === "command:local:Command")
+      .map((t) => {
+        const env = { ...(t.props.environment as Record<string, unknown>) };
+        delete env.CHATWOOT_SECRETS;
+        delete env.FLY_API_TOKEN;
+        return { ...t.props, environment: env };
+      }),
+  );
+}
+
+describe("the migration's own role", () => {
+  it("connects the migration as database.migrationUser with migrationDatabasePassword; the app keeps its own", async () => {
+    const db = stagingRaw().database as Record<string, unknown>;
+    await runProgram(
+      { database: { ...db, migrations: "session", migrationUser: "chatwoot_migrator.hotdashstagingref0" } },
+      { migrationDatabasePassword: "migrator-pa$$-2" },
+    );
+    const { values, secret } = await stagedSecrets();
+    expect(secret).toBe(true);
+    const migration = new URL(values.MIGRATION_DATABASE_URL);
+    expect(decodeURIComponent(migration.username)).toBe("chatwoot_migrator.hotdashstagingref0");
+    expect(decodeURIComponent(migration.password)).toBe("migrator-pa$$-2");
+    expect(migration.host).toBe("aws-0-us-east-1.pooler.supabase.com:5432");
+    const app = new URL(values.DATABASE_URL);
+    expect(decodeURIComponent(app.username)).toBe("postgres.hotdashstagingref0");
+    expect(decodeURIComponent(app.password)).toBe("app-pa$$word-1");
+    expect(values.POSTGRES_PASSWORD).toBe("app-pa$$word-1");
+    expect(plainInputs()).not.toContain("migrator-pa$$-2");
+    // The migration re-runs when its role changes: the user is part of its trigger.
+    expect(plainInputs()).toContain("chatwoot_migrator.hotdashstagingref0@aws-0-us-east-1.pooler.supabase.com:5432/postgres");
+  });
+
+  it("refuses a migration role without its password before registering anything", async () => {
+    const db = stagingRaw().database as Record<string, unknown>;
+    await expect(runProgram({ database: { ...db, migrationUser: "chatwoot_migrator" } }, {})).rejects.toThrow(
+      "chatwoot:migrationDatabasePassword: required secret is missing",
+    );
+    expect(transformed).toEqual([]);
+  });
+});
