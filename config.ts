@@ -15,6 +15,7 @@ import {
   type RawEntry,
 } from "./lib/config/validate";
 import { parsePostgresUrl } from "./lib/postgresUrl";
+import { secretEnvIssues } from "./lib/secretEnv";
 
 export interface StackConfig {
   config: PlainConfig;
@@ -25,6 +26,7 @@ export interface StackConfig {
     flyApiToken?: pulumi.Output<string>;
     adminPassword?: pulumi.Output<string>;
     migrationDatabasePassword?: pulumi.Output<string>;
+    secretEnv?: pulumi.Output<Record<string, string>>;
   };
 }
 
@@ -60,6 +62,7 @@ export function loadStackConfig(): StackConfig {
   const checked = validateCredentials(split.credentials);
   const issues = [...split.issues, ...plain.issues, ...checked.issues];
   if (plain.config) issues.push(...missingCredentials(plain.config, split.credentials));
+  if (plain.config && checked.credentials) issues.push(...secretEnvIssues(plain.config, checked.credentials.secretEnv));
   if (plain.config && checked.credentials?.databaseUrl)
     issues.push(...crossCheckDatabaseUrl(plain.config, checked.credentials.databaseUrl));
   if (issues.length || !plain.config || !checked.credentials) throw new ConfigError(issues);
@@ -78,5 +81,6 @@ function wrapCredentials(values: CredentialValues): StackConfig["credentials"] {
     flyApiToken: wrap(values.flyApiToken),
     adminPassword: wrap(values.adminPassword),
     migrationDatabasePassword: wrap(values.migrationDatabasePassword),
+    secretEnv: values.secretEnv === undefined ? undefined : pulumi.secret(values.secretEnv),
   };
 }

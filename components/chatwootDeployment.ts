@@ -26,6 +26,8 @@ export interface ChatwootCredentials {
   adminPassword?: pulumi.Input<string>;
   /** Password of the migration's own role (database.migrationUser). @default databasePassword */
   migrationDatabasePassword?: pulumi.Input<string>;
+  /** Further secret env of every process (chatwoot:secretEnv), staged as Fly secrets. @default {} */
+  secretEnv?: pulumi.Input<Record<string, string>>;
 }
 
 /** Arguments of {@link ChatwootDeployment}. */
@@ -93,13 +95,17 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
       `${name}-secrets`,
       {
         fly,
-        values: pulumi.all([database.secretEnv, secretKeyBase, args.credentials.redisUrl]).apply(([dbEnv, keyBase, redisUrl]) => ({
-          ...dbEnv,
-          SECRET_KEY_BASE: keyBase,
-          REDIS_URL: redisUrl,
-          FRONTEND_URL: args.frontendUrl,
-          ...(args.backendUrl ? { BACKEND_URL: args.backendUrl } : {}),
-        })),
+        values: pulumi
+          .all([database.secretEnv, secretKeyBase, args.credentials.redisUrl, args.credentials.secretEnv ?? {}])
+          .apply(([dbEnv, keyBase, redisUrl, extraSecrets]) => ({
+            // Config validation keeps these names apart from the stack's own (lib/secretEnv.ts).
+            ...extraSecrets,
+            ...dbEnv,
+            SECRET_KEY_BASE: keyBase,
+            REDIS_URL: redisUrl,
+            FRONTEND_URL: args.frontendUrl,
+            ...(args.backendUrl ? { BACKEND_URL: args.backendUrl } : {}),
+          })),
       },
       { parent: this },
     );

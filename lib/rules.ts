@@ -199,7 +199,7 @@ export const planCredentials: PlanRule = {
   check: (plan) =>
     findCredentials(plan.flyToml).map(
       (what) =>
-        `the generated fly.toml contains ${what}; [env] is plain text on Fly and in the state. Fix: move it to a secret key (docs/config.md)`,
+        `the generated fly.toml contains ${what}; [env] is plain text on Fly and in the state. Fix: remove it from rails.extraEnv and set it as a secret: pulumi config set --secret --path 'chatwoot:secretEnv.<NAME>' <value> (the stack's own credentials have their keys: databasePassword, redisUrl, secretKeyBase, flyApiToken; docs/config.md); then rotate it, it was in the stack file`,
     ),
 };
 

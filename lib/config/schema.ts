@@ -326,6 +326,8 @@ export const CREDENTIAL_KEYS = {
   flyApiToken: "Fly API token; FLY_API_TOKEN from the environment when not set.",
   adminPassword: "Password of database.admin.user (only with database.admin.enabled).",
   migrationDatabasePassword: "Password of database.migrationUser (required with it).",
+  secretEnv:
+    "Further env of every process that must stay secret (SMTP_PASSWORD, SENTRY_DSN, ...), one key per variable: `pulumi config set --secret --path 'chatwoot:secretEnv.SMTP_PASSWORD' <value>`; each becomes a Fly secret. Names: upper-case env names the stack does not set itself.",
 } as const;
 
 export type CredentialKey = keyof typeof CREDENTIAL_KEYS;
@@ -345,6 +347,9 @@ export const credentialsSchema = z.strictObject({
   flyApiToken: z.string().min(1).optional(),
   adminPassword: z.string().min(1).optional(),
   migrationDatabasePassword: z.string().min(1).optional(),
+  secretEnv: z
+    .record(envKey, z.string().regex(/^[^\r\0]*$/, { message: "carriage returns and NUL bytes cannot pass through fly secrets import" }))
+    .optional(),
 });
 
 export type PlainConfig = z.output<typeof plainConfigSchema>;

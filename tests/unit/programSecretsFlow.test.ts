@@ -131,3 +131,26 @@ describe("the migration's own role", () => {
     expect(transformed).toEqual([]);
   });
 });
+
+describe("the secret env map", () => {
+  it("stages SMTP_PASSWORD as a Fly secret beside the plain SMTP settings in fly.toml", async () => {
+    const rails = {
+      extraEnv: { SMTP_ADDRESS: "smtp.example.com", SMTP_USERNAME: "chatwoot", MAILER_SENDER_EMAIL: "Support <support@example.com>" },
+    };
+    await runProgram({ rails }, { secretEnv: JSON.stringify({ SMTP_PASSWORD: "smtp-hunter2-very-secret" }) });
+    const { values, secret } = await stagedSecrets();
+    expect(secret).toBe(true);
+    expect(values.SMTP_PASSWORD).toBe("smtp-hunter2-very-secret");
+    expect(values.DATABASE_URL).toBeDefined();
+    const inputs = plainInputs();
+    expect(inputs).not.toContain("smtp-hunter2-very-secret");
+    expect(inputs).toContain("SMTP_ADDRESS");
+  });
+
+  it("refuses a secretEnv name the stack sets itself before registering anything", async () => {
+    await expect(runProgram({}, { secretEnv: JSON.stringify({ DATABASE_URL: "postgres://x:y@h/d" }) })).rejects.toThrow(
+      "chatwoot:secretEnv.DATABASE_URL: is set by the stack itself",
+    );
+    expect(transformed).toEqual([]);
+  });
+});
