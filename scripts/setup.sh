@@ -4,6 +4,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# The toolchain first (built on first use, then cached; offline settings), so that the first line of
+# every run says what is real and what stands in, as toolchain/env.sh found it.
+CHATWOOT_FLY_ENV_QUIET=1
+# shellcheck source=toolchain/env.sh
+. "$root/toolchain/env.sh"
+unset CHATWOOT_FLY_ENV_QUIET
+echo "real: $CHATWOOT_FLY_TOOLCHAIN_REAL; stand-ins: ${CHATWOOT_FLY_TOOLCHAIN_STANDINS:+$CHATWOOT_FLY_TOOLCHAIN_STANDINS, }Fly.io API (testing/doubles)${CHATWOOT_FLY_TOOLCHAIN_MISSING:+; MISSING: $CHATWOOT_FLY_TOOLCHAIN_MISSING}" >&2
+
 # npm dependencies of the program and of the policy pack (its own package.json), reinstalled when
 # the lock file changes.
 install_npm() {
@@ -19,7 +27,3 @@ install_npm "$root/policies"
 
 # PostgreSQL, Redis, PgBouncer.
 bash "$root/testing/services.sh" >&2
-
-# Pulumi CLI + language host (built from Go modules on first use, then cached) and offline settings.
-# shellcheck source=toolchain/env.sh
-. "$root/toolchain/env.sh"

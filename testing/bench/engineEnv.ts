@@ -10,8 +10,8 @@ import { type Measured, measure } from "./measure";
 
 export const REPO = join(__dirname, "..", "..");
 
-/** The policy pack as this toolchain takes it (toolchain/env.sh): a pack directory or toolchain/policy-pack-run. */
-export const PACK = process.env.CHATWOOT_POLICY_PACK ?? join(REPO, "policies");
+/** The policy pack directory (`--policy-pack policies`). */
+export const PACK = join(REPO, "policies");
 
 /** Processes of the policy pack, for its own peak memory. */
 export const PACK_PROCESS = /run-policy-pack/;

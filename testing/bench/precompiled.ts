@@ -5,10 +5,10 @@
  * (Pulumi's documented way to run a prebuilt Node.js program). node_modules are symlinks to the repo's.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse, stringify } from "yaml";
-import { PACK, REPO } from "./engineEnv";
+import { REPO } from "./engineEnv";
 
 /** tsc of one entry file (and what it imports) into `out`, keeping the repo's layout under it. */
 function compile(entry: string, out: string): void {
@@ -53,9 +53,8 @@ export function precompiledProgram(projectDir: string, out: string): string {
 }
 
 /**
- * A policy pack (its `index.ts`, and the lib/ it imports) compiled into `out`; returns what to pass to
- * --policy-pack: the compiled pack directory, or, when this toolchain's language host cannot run a pack
- * directory (toolchain/env.sh sets CHATWOOT_POLICY_PACK to a runner), a runner script for it.
+ * A policy pack (its `index.ts`, and the lib/ it imports) compiled into `out`; returns the compiled pack
+ * directory, to pass to --policy-pack.
  */
 export function precompiledPack(packDir: string, out: string): string {
   const entry = join(packDir, "index.ts");
@@ -68,13 +67,5 @@ export function precompiledPack(packDir: string, out: string): string {
   // run-policy-pack requires the pack directory: package.json's main says which file that is.
   const pkg = JSON.parse(readFileSync(join(packDir, "package.json"), "utf8")) as { main: string };
   writeFileSync(join(compiled, "package.json"), JSON.stringify({ ...pkg, main: "index.js" }));
-  if (!PACK.endsWith("/policy-pack-run")) return compiled;
-  // The same start as toolchain/policy-pack-run, for this pack directory.
-  const runner = join(out, "policy-pack-run");
-  writeFileSync(
-    runner,
-    `#!/bin/sh\ncd '${compiled}' || exit 1\nexec node '${join(compiled, "node_modules/@pulumi/pulumi/cmd/run-policy-pack")}' "$@" '${compiled}'\n`,
-  );
-  chmodSync(runner, 0o755);
-  return runner;
+  return compiled;
 }

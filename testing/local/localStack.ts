@@ -198,7 +198,7 @@ export class LocalStack {
   }
 
   private pack(withPolicyPack: boolean): string[] {
-    return withPolicyPack ? ["--policy-pack", process.env.CHATWOOT_POLICY_PACK ?? join(REPO, "policies")] : [];
+    return withPolicyPack ? ["--policy-pack", join(REPO, "policies")] : [];
   }
 
   /** Makes the flyctl stand-in fail calls (testing/doubles/fake-flyctl/README.md, "Faults"). */

@@ -9,9 +9,8 @@
  * `pulumi stack init` runs in a temp copy of Pulumi.yaml because it writes the passphrase salt to
  * Pulumi.<stack>.yaml of its project dir.
  *
- * Policy pack: `--policy-pack policies/` needs a language host that implements RunPlugin; the v3.68.0
- * host of toolchain/build.sh answers "not supported", so toolchain/env.sh points CHATWOOT_POLICY_PACK
- * at toolchain/policy-pack-run (the same pack, run by the run-policy-pack entry point a language host uses).
+ * Policy pack: `--policy-pack policies`, which the language host runs natively (RunPlugin starts the
+ * pack's run-policy-pack entry point).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,8 +81,6 @@ const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
 let tmp = "";
 let env: NodeJS.ProcessEnv = {};
-/** `--policy-pack` argument: the pack dir, or toolchain/policy-pack-run when the language host cannot run it. */
-let policyPack = POLICIES;
 const configs = { staging: "", noKey: "", incident: "" };
 
 const pulumi = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => run("pulumi", args, { ...env, ...extraEnv });
@@ -110,7 +107,7 @@ async function preview(label: string, configFile: string, extra: string[] = []):
     ...extra,
   ];
   const streaming = { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" };
-  const result = await pulumi(args(policyPack), streaming);
+  const result = await pulumi(args(POLICIES), streaming);
   console.log(`pulumi preview (${label}): ${result.seconds.toFixed(1)}s, exit ${result.code}`);
   return parsePreview(result);
 }
@@ -148,9 +145,6 @@ beforeAll(async () => {
       .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
   );
   Object.assign(env, { PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "preview-test-throwaway" });
-
-  // toolchain/env.sh says how this toolchain takes the pack (the directory, or toolchain/policy-pack-run).
-  policyPack = env.CHATWOOT_POLICY_PACK ?? POLICIES;
 
   // The stack, initialized outside the repo; its salt goes into our config files.
   copyFileSync(join(REPO, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
