@@ -97,10 +97,17 @@ export class ChatwootDatabase extends pulumi.ComponentResource {
       { role: role.name, database: direct.database, objectType: "database", privileges: ["CONNECT", "CREATE", "TEMPORARY"] },
       { parent: this, provider },
     );
+    // Since PostgreSQL 15 (Supabase's too) only the database owner may create in the public schema by
+    // default; Chatwoot's migration creates its tables there as this role.
+    const schemaGrant = new postgresql.Grant(
+      `${name}-app-schema-grant`,
+      { role: role.name, database: direct.database, schema: "public", objectType: "schema", privileges: ["CREATE", "USAGE"] },
+      { parent: this, provider },
+    );
     const extensions = CHATWOOT_EXTENSIONS.map(
       (extension) =>
         new postgresql.Extension(`${name}-ext-${extension}`, { name: extension, database: direct.database }, { parent: this, provider }),
     );
-    return [role, grant, ...extensions];
+    return [role, grant, schemaGrant, ...extensions];
   }
 }

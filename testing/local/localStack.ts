@@ -30,6 +30,13 @@ export interface StackOverrides {
   frontendUrl?: string;
   extraEnv?: Record<string, string>;
   flyctlTimeoutSeconds?: number;
+  /**
+   * database.admin.enabled: the stack creates `appRole` (CONNECTION LIMIT, extensions) as `user`
+   * (default postgres) on the direct endpoint. Every endpoint then connects as that role (config
+   * validation requires it), and web and worker use the direct endpoint: the PgBouncers know only
+   * their own role.
+   */
+  admin?: { appRole: string; user?: string };
 }
 
 export interface LocalStackOptions {
@@ -119,6 +126,8 @@ export class LocalStack {
       name: string;
       endpoints: Record<string, { port: number; user: string }>;
       migrations: string;
+      app: string;
+      admin?: { enabled: boolean; user: string; appRole: string };
     };
     db.name = this.session.database;
     for (const endpoint of Object.values(db.endpoints)) endpoint.user = this.session.user;
@@ -133,6 +142,11 @@ export class LocalStack {
     if (overrides.directPort) db.endpoints.direct.port = overrides.directPort;
     if (overrides.frontendUrl) config["chatwoot:frontendUrl"] = overrides.frontendUrl;
     if (overrides.extraEnv) config["chatwoot:rails"] = { extraEnv: overrides.extraEnv };
+    if (overrides.admin) {
+      db.admin = { enabled: true, user: overrides.admin.user ?? "postgres", appRole: overrides.admin.appRole };
+      for (const endpoint of Object.values(db.endpoints)) endpoint.user = overrides.admin.appRole;
+      db.app = "direct";
+    }
     if (overrides.flyctlTimeoutSeconds) config["chatwoot:deploy"] = { flyctlTimeoutSeconds: overrides.flyctlTimeoutSeconds };
     config["chatwoot:flyctl"] = join(REPO, "testing/doubles/fake-flyctl/bin/flyctl");
     for (const [key, value] of Object.entries(previous?.config ?? {})) {
