@@ -27,6 +27,8 @@ export interface StackConfig {
     adminPassword?: pulumi.Output<string>;
     migrationDatabasePassword?: pulumi.Output<string>;
     secretEnv?: pulumi.Output<Record<string, string>>;
+    storageAccessKeyId?: pulumi.Output<string>;
+    storageSecretAccessKey?: pulumi.Output<string>;
   };
 }
 
@@ -82,5 +84,7 @@ function wrapCredentials(values: CredentialValues): StackConfig["credentials"] {
     adminPassword: wrap(values.adminPassword),
     migrationDatabasePassword: wrap(values.migrationDatabasePassword),
     secretEnv: values.secretEnv === undefined ? undefined : pulumi.secret(values.secretEnv),
+    storageAccessKeyId: wrap(values.storageAccessKeyId),
+    storageSecretAccessKey: wrap(values.storageSecretAccessKey),
   };
 }

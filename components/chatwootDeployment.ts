@@ -28,6 +28,19 @@ export interface ChatwootCredentials {
   migrationDatabasePassword?: pulumi.Input<string>;
   /** Further secret env of every process (chatwoot:secretEnv), staged as Fly secrets. @default {} */
   secretEnv?: pulumi.Input<Record<string, string>>;
+  /** STORAGE_ACCESS_KEY_ID of the attachments bucket. @default none: required with storage s3_compatible */
+  storageAccessKeyId?: pulumi.Input<string>;
+  /** STORAGE_SECRET_ACCESS_KEY of the attachments bucket. @default none: required with storage s3_compatible */
+  storageSecretAccessKey?: pulumi.Input<string>;
+}
+
+/** The bucket keys as Chatwoot's config/storage.yml (s3_compatible) reads them; none when not given. */
+function storageSecrets(credentials: ChatwootCredentials): pulumi.Output<Record<string, string>> {
+  return pulumi
+    .all([credentials.storageAccessKeyId, credentials.storageSecretAccessKey])
+    .apply(([id, key]): Record<string, string> =>
+      id === undefined || key === undefined ? {} : { STORAGE_ACCESS_KEY_ID: id, STORAGE_SECRET_ACCESS_KEY: key },
+    );
 }
 
 /** Arguments of {@link ChatwootDeployment}. */
@@ -96,13 +109,20 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
       {
         fly,
         values: pulumi
-          .all([database.secretEnv, secretKeyBase, args.credentials.redisUrl, args.credentials.secretEnv ?? {}])
-          .apply(([dbEnv, keyBase, redisUrl, extraSecrets]) => ({
+          .all([
+            database.secretEnv,
+            secretKeyBase,
+            args.credentials.redisUrl,
+            args.credentials.secretEnv ?? {},
+            storageSecrets(args.credentials),
+          ])
+          .apply(([dbEnv, keyBase, redisUrl, extraSecrets, storageKeys]) => ({
             // Config validation keeps these names apart from the stack's own (lib/secretEnv.ts).
             ...extraSecrets,
             ...dbEnv,
             SECRET_KEY_BASE: keyBase,
             REDIS_URL: redisUrl,
+            ...storageKeys,
             FRONTEND_URL: args.frontendUrl,
             ...(args.backendUrl ? { BACKEND_URL: args.backendUrl } : {}),
           })),

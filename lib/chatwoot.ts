@@ -4,6 +4,7 @@
  * config/sidekiq.yml, .env.example; and https://www.chatwoot.com/docs/self-hosted/deployment/requirements.
  */
 import type { PlainConfig } from "./config/schema";
+import { STORAGE_PLAIN_ENV, STORAGE_SECRET_ENV, storageEnv } from "./storage";
 
 /**
  * Process commands of the Procfile. A fly.toml process is split into argv (no shell), so the `&&` of
@@ -31,6 +32,7 @@ export const SECRET_ENV_NAMES = [
   "POSTGRES_PASSWORD",
   "FRONTEND_URL",
   "BACKEND_URL",
+  ...STORAGE_SECRET_ENV,
 ] as const;
 
 /** Env names that are reserved by this stack and cannot be overridden through rails.extraEnv. */
@@ -45,6 +47,7 @@ export const RESERVED_ENV_NAMES: readonly string[] = [
   "SIDEKIQ_CONCURRENCY",
   "SIDEKIQ_SHUTDOWN_TIMEOUT",
   "POSTGRES_STATEMENT_TIMEOUT",
+  ...STORAGE_PLAIN_ENV,
 ];
 
 /** The non-secret environment of web and worker (fly.toml [env]). */
@@ -61,6 +64,7 @@ export function runtimeEnv(config: PlainConfig): Record<string, string> {
     WEB_CONCURRENCY: String(rails.webConcurrency),
     SIDEKIQ_CONCURRENCY: String(rails.sidekiqConcurrency),
     SIDEKIQ_SHUTDOWN_TIMEOUT: String(rails.sidekiqShutdownTimeout),
+    ...storageEnv(config),
     ...rails.extraEnv,
   };
 }

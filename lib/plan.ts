@@ -41,6 +41,8 @@ export interface DeploymentPlan {
    * the direct server's peak, which includes the pooler backends, plus the console reserve.
    */
   roleConnectionLimit: number;
+  /** Where attachments are kept (ACTIVE_STORAGE_SERVICE and its settings). */
+  storage: PlainConfig["storage"];
   /** How Fly stops web and worker machines (kill_signal, kill_timeout). */
   stop: StopSettings;
   /** The non-secret environment of web and worker. */
@@ -143,6 +145,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     headroomPercent: config.budget.headroomPercent,
     budget,
     roleConnectionLimit: roleConnectionLimit(budget, config.budget.consoleReserve, limits.session?.limit),
+    storage: config.storage,
     stop,
     env,
     flyToml: renderFlyToml({

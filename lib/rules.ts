@@ -203,6 +203,24 @@ export const planCredentials: PlanRule = {
     ),
 };
 
+/**
+ * Attachments off the machine's disk: Chatwoot's `local` Active Storage service writes them under the
+ * app's storage/ directory (config/storage.yml, v4.14.0), and a Fly machine's root disk is replaced on
+ * every deploy, restart and scale, so they are lost (chatwoot/chatwoot issues 6832, 1558, 1258). Lower it
+ * with --policy-pack-config '{"attachments-off-machine-disk": "advisory"}' for a throwaway install.
+ */
+export const attachmentsOffMachineDisk: PlanRule = {
+  name: "attachments-off-machine-disk",
+  description: "Attachments go to object storage, not to the Fly machine's disk (ACTIVE_STORAGE_SERVICE local).",
+  enforcement: "mandatory",
+  check: (plan) =>
+    plan.storage.service === "local"
+      ? [
+          `ACTIVE_STORAGE_SERVICE is local: Chatwoot writes attachments to the Fly machine's disk, which every deploy, restart and scale replaces, so they are lost. Fix: keep them in a bucket: pulumi config set --path chatwoot:storage.service s3_compatible, plus storage.bucket, storage.endpoint (Tigris: fly storage create, https://fly.storage.tigris.dev; Supabase Storage: https://<ref>.supabase.co/storage/v1/s3 with storage.forcePathStyle true) and the secret keys chatwoot:storageAccessKeyId and chatwoot:storageSecretAccessKey (docs/config.md). For a throwaway install: --policy-pack-config '{"attachments-off-machine-disk": "advisory"}'`,
+        ]
+      : [],
+};
+
 export const PLAN_RULES: readonly PlanRule[] = [
   sessionPoolCapacity,
   migrationsOffTransactionPooler,
@@ -214,6 +232,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   healthCheckPath,
   memoryFloor,
   planCredentials,
+  attachmentsOffMachineDisk,
 ];
 
 export interface Verdict {

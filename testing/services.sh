@@ -3,6 +3,8 @@
 #   pgbouncer   the binary (Debian package `pgbouncer`, 1.18 on bookworm); tests start private instances
 #   PostgreSQL  answering on 127.0.0.1:5432
 #   Redis       answering on 127.0.0.1:6379
+#   S3 server   versitygw (testing/s3), built from Go modules into ~/.cache/chatwoot-fly/s3; tests and
+#               the local target start private instances on free ports (testing/s3/server.ts)
 # One line per service on stdout. Needs root only when something has to be installed or started.
 set -euo pipefail
 
@@ -79,3 +81,8 @@ else
   fi
   echo "redis: started on $REDIS_HOST:$REDIS_PORT"
 fi
+
+# --- S3-compatible server ---------------------------------------------------------------------------
+# Built once (a few minutes cold, instant when cached); like PgBouncer, each test starts its own.
+s3_binary=$("$(dirname "${BASH_SOURCE[0]}")/s3/build.sh")
+echo "s3: versitygw $(awk '$1 == "require" && $2 == "github.com/versity/versitygw" { print $3 }' "$(dirname "${BASH_SOURCE[0]}")/s3/go.mod") at $s3_binary"

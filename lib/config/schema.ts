@@ -284,6 +284,39 @@ export const migrationSchema = z
   })
   .describe("The one-off migration machine.");
 
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (AWS S3 bucket naming rules). */
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name (3-63 lowercase letters, digits, . and -)" });
+
+export const storageSchema = z
+  .strictObject({
+    service: z
+      .enum(["local", "s3_compatible"])
+      .default("local")
+      .describe(
+        "ACTIVE_STORAGE_SERVICE. local writes attachments to the machine's disk, which Fly replaces on every deploy (the attachments-off-machine-disk policy refuses it); s3_compatible keeps them in a bucket (Tigris, Supabase Storage, R2, S3). Keys: the credentials storageAccessKeyId and storageSecretAccessKey.",
+      ),
+    bucket: bucketName.optional().describe("STORAGE_BUCKET_NAME (required for s3_compatible)."),
+    endpoint: z
+      .url({ protocol: /^https?$/, message: "expected an http(s) URL such as https://fly.storage.tigris.dev" })
+      .optional()
+      .describe(
+        "STORAGE_ENDPOINT (required for s3_compatible): https, or http only to this machine. Tigris: https://fly.storage.tigris.dev; Supabase: https://<ref>.supabase.co/storage/v1/s3.",
+      ),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { message: "expected a region such as auto or us-east-1" })
+      .default("auto")
+      .describe("STORAGE_REGION (Tigris: auto; Supabase: the project's region)."),
+    forcePathStyle: z
+      .boolean()
+      .default(false)
+      .describe("STORAGE_FORCE_PATH_STYLE: bucket in the path, not the host name (Supabase Storage needs true)."),
+  })
+  .default({ service: "local", region: "auto", forcePathStyle: false })
+  .describe("Where attachments are kept (Chatwoot's Active Storage; config/storage.yml s3_compatible).");
+
 export const budgetSchema = z
   .strictObject({
     consoleReserve: z
@@ -315,6 +348,7 @@ export const plainConfigSchema = z.strictObject({
   database: databaseSchema,
   migration: migrationSchema,
   budget: budgetSchema,
+  storage: storageSchema,
 });
 
 /** Keys that are accepted only as Pulumi secrets (`pulumi config set --secret`). */
@@ -326,6 +360,8 @@ export const CREDENTIAL_KEYS = {
   flyApiToken: "Fly API token; FLY_API_TOKEN from the environment when not set.",
   adminPassword: "Password of database.admin.user (only with database.admin.enabled).",
   migrationDatabasePassword: "Password of database.migrationUser (required with it).",
+  storageAccessKeyId: "STORAGE_ACCESS_KEY_ID of the attachments bucket (required with storage.service s3_compatible).",
+  storageSecretAccessKey: "STORAGE_SECRET_ACCESS_KEY of the attachments bucket (required with storage.service s3_compatible).",
   secretEnv:
     "Further env of every process that must stay secret (SMTP_PASSWORD, SENTRY_DSN, ...), one key per variable: `pulumi config set --secret --path 'chatwoot:secretEnv.SMTP_PASSWORD' <value>`; each becomes a Fly secret. Names: upper-case env names the stack does not set itself.",
 } as const;
@@ -347,6 +383,8 @@ export const credentialsSchema = z.strictObject({
   flyApiToken: z.string().min(1).optional(),
   adminPassword: z.string().min(1).optional(),
   migrationDatabasePassword: z.string().min(1).optional(),
+  storageAccessKeyId: z.string().min(1).optional(),
+  storageSecretAccessKey: z.string().min(1).optional(),
   secretEnv: z
     .record(envKey, z.string().regex(/^[^\r\0]*$/, { message: "carriage returns and NUL bytes cannot pass through fly secrets import" }))
     .optional(),

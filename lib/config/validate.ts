@@ -8,6 +8,7 @@ import { memoryProblem, MEMORY_LIMITS, MIGRATION_GUEST } from "../flyMachineSize
 import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
 import { migrationRoleIssues } from "../migrationRole";
 import { stopSettingsIssues } from "../stopSettings";
+import { explainMisplacedStorageCredentials, missingStorageCredentials, storageIssues } from "../storage";
 import { configKey, fromZodIssues, NAMESPACE, type ConfigIssue } from "./issues";
 import {
   plainConfigSchema,
@@ -66,7 +67,7 @@ export function splitEntries(entries: Record<string, RawEntry>): {
 /** Schema and cross-key checks of the plain config. */
 export function validatePlain(raw: Record<string, unknown>): { config?: PlainConfig; issues: ConfigIssue[] } {
   const parsed = plainConfigSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return { issues: fromZodIssues(parsed.error.issues, [], false) };
+  if (!parsed.success) return { issues: explainMisplacedStorageCredentials(fromZodIssues(parsed.error.issues, [], false)) };
   const issues = crossKeyIssues(parsed.data);
   return issues.length ? { issues } : { config: parsed.data, issues };
 }
@@ -87,6 +88,7 @@ function crossKeyIssues(config: PlainConfig): ConfigIssue[] {
     ...machineSizeIssues(config),
     ...stopSettingsIssues(config),
     ...migrationRoleIssues(config),
+    ...storageIssues(config),
   ];
 }
 
@@ -284,11 +286,14 @@ export function missingCredentials(config: PlainConfig, credentials: Record<stri
   if (credentials.databaseUrl === undefined) required.push("databasePassword");
   if (config.database.admin.enabled) required.push("adminPassword");
   if (config.database.migrationUser) required.push("migrationDatabasePassword");
-  return required
-    .filter((key) => credentials[key] === undefined)
-    .map((key) => ({
-      key: `${NAMESPACE}:${key}`,
-      message: `required secret is missing: ${CREDENTIAL_KEYS[key].replace(/\.$/, "")}`,
-      fix: `pulumi config set --secret ${NAMESPACE}:${key} <value>`,
-    }));
+  return [
+    ...required
+      .filter((key) => credentials[key] === undefined)
+      .map((key) => ({
+        key: `${NAMESPACE}:${key}`,
+        message: `required secret is missing: ${CREDENTIAL_KEYS[key].replace(/\.$/, "")}`,
+        fix: `pulumi config set --secret ${NAMESPACE}:${key} <value>`,
+      })),
+    ...missingStorageCredentials(config, credentials),
+  ];
 }

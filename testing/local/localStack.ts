@@ -12,6 +12,7 @@ import { readCalls, type CallRecord } from "../doubles/fake-flyctl/src/calllog";
 import { readState, type Machine } from "../doubles/fake-flyctl/src/store";
 import { findLeaks, type Leak } from "./leakScan";
 import { PgBouncer } from "./pgbouncer";
+import { S3Server } from "../s3/server";
 import { spawnCollect, type Collected, type Started } from "./spawnCollect";
 
 export const REPO = join(__dirname, "..", "..");
@@ -30,6 +31,8 @@ export interface StackOverrides {
   frontendUrl?: string;
   extraEnv?: Record<string, string>;
   flyctlTimeoutSeconds?: number;
+  /** Attachments on the machines' disks instead of the local S3 server (the policy refuses it). */
+  localStorage?: boolean;
   /**
    * database.admin.enabled: the stack creates `appRole` (CONNECTION LIMIT, extensions) as `user`
    * (default postgres) on the direct endpoint. Every endpoint then connects as that role (config
@@ -38,6 +41,9 @@ export interface StackOverrides {
    */
   admin?: { appRole: string; user?: string };
 }
+
+/** The bucket of the local S3 server that the local stack keeps its attachments in. */
+export const ATTACHMENTS_BUCKET = "chatwoot-local-attachments";
 
 export interface LocalStackOptions {
   /** Password of the stack's database role (default random): tests use awkward ones. */
@@ -55,6 +61,8 @@ export class LocalStack {
   readonly fakeFlyDir: string;
   readonly session: PgBouncer;
   transaction?: PgBouncer;
+  /** The S3-compatible server the attachments go to (stands in for Tigris or Supabase Storage). */
+  readonly s3 = new S3Server();
   /** Every secret value this stack was given, for leak checks. */
   readonly secretValues: string[] = [];
   /** Everything the engine printed, in order. */
@@ -84,6 +92,8 @@ export class LocalStack {
     for (const dir of [this.stateDir, this.fakeFlyDir, join(this.stateDir, "backend"), join(this.stateDir, "project")])
       mkdirSync(dir, { recursive: true });
     await this.session.start();
+    await this.s3.start();
+    await this.s3.createBucket(ATTACHMENTS_BUCKET);
     this.transaction = await new PgBouncer({
       poolMode: "transaction",
       defaultPoolSize: 15,
@@ -110,6 +120,8 @@ export class LocalStack {
     await this.setSecret("databasePassword", this.session.password);
     await this.setSecret("redisUrl", "redis://127.0.0.1:6379/0");
     await this.setSecret("flyApiToken", `local-${randomBytes(12).toString("hex")}`);
+    await this.setSecret("storageAccessKeyId", this.s3.accessKeyId);
+    await this.setSecret("storageSecretAccessKey", this.s3.secretAccessKey);
   }
 
   /** Renders .state/Pulumi.local.yaml from stack-template.yaml beside this file, keeping secrets and the salt. */
@@ -148,6 +160,9 @@ export class LocalStack {
       db.app = "direct";
     }
     if (overrides.flyctlTimeoutSeconds) config["chatwoot:deploy"] = { flyctlTimeoutSeconds: overrides.flyctlTimeoutSeconds };
+    config["chatwoot:storage"] = overrides.localStorage
+      ? { service: "local" }
+      : { service: "s3_compatible", bucket: ATTACHMENTS_BUCKET, endpoint: this.s3.endpoint, region: this.s3.region, forcePathStyle: true };
     config["chatwoot:flyctl"] = join(REPO, "testing/doubles/fake-flyctl/bin/flyctl");
     for (const [key, value] of Object.entries(previous?.config ?? {})) {
       if (typeof value === "object" && value !== null && "secure" in value) config[key] = value;
@@ -265,6 +280,7 @@ export class LocalStack {
   async stop(): Promise<void> {
     await this.transaction?.stop();
     await this.session.stop();
+    await this.s3.stop();
   }
 
   /** Runs a command in the stack's environment (toolchain, backend, flyctl stand-in state). */

@@ -37,6 +37,19 @@ export const BAD_CONFIGS: BadConfig[] = [
     "<role>.<project-ref>",
   ],
   ["migrationUser with a quote", { database: { migrationUser: "x'y" } }, "chatwoot:database.migrationUser", "role name"],
+  [
+    "storage endpoint over http to a public host",
+    { storage: { endpoint: "http://fly.storage.tigris.dev" } },
+    "chatwoot:storage.endpoint",
+    "must be https",
+  ],
+  ["storage without a bucket", { storage: { bucket: undefined } }, "chatwoot:storage.bucket", "required for storage.service s3_compatible"],
+  [
+    "storage secret key as a plain value",
+    { storage: { secretAccessKey: "tsec_plain" } },
+    "chatwoot:storage.secretAccessKey",
+    "accepted only as a secret",
+  ],
   ["sidekiqShutdownTimeout zero", { rails: { sidekiqShutdownTimeout: 0 } }, "chatwoot:rails.sidekiqShutdownTimeout", ">=1"],
   [
     "sidekiqShutdownTimeout past Fly's kill_timeout limit on shared CPUs",

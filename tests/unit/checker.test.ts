@@ -27,7 +27,12 @@ describe("config checker", () => {
   it("passes the shipped staging stack with advisories and notes for unset secrets", () => {
     const result = checkStackText(staging);
     expect(exitCode(result)).toBe(0);
-    expect(result.unsetCredentials.map((i) => i.key)).toEqual(["chatwoot:redisUrl", "chatwoot:databasePassword"]);
+    expect(result.unsetCredentials.map((i) => i.key)).toEqual([
+      "chatwoot:redisUrl",
+      "chatwoot:databasePassword",
+      "chatwoot:storageAccessKeyId",
+      "chatwoot:storageSecretAccessKey",
+    ]);
     expect(result.verdicts.every((v) => v.enforcement === "advisory")).toBe(true);
   });
 
@@ -48,7 +53,11 @@ describe("config checker", () => {
   });
 
   it("accepts encrypted secrets as set", () => {
-    const withSecrets = staging + "  chatwoot:redisUrl:\n    secure: v1:abc\n  chatwoot:databasePassword:\n    secure: v1:def\n";
+    const withSecrets =
+      staging +
+      ["redisUrl", "databasePassword", "storageAccessKeyId", "storageSecretAccessKey"]
+        .map((k) => `  chatwoot:${k}:\n    secure: v1:abc\n`)
+        .join("");
     expect(checkStackText(withSecrets).unsetCredentials).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { planOf, stagingWith, validConfig } from "../support/configs";
 
 const REF = "hotdashstagingref0";
 const POOLER = "aws-0-us-east-1.pooler.supabase.com";
+const STORAGE_KEYS = { storageAccessKeyId: "id", storageSecretAccessKey: "key" };
 
 describe("a role of its own for the migration", () => {
   it("gives the migration its own pool on the session pooler: the incident's config fits", () => {
@@ -65,12 +66,14 @@ describe("a role of its own for the migration", () => {
 
   it("requires the role's password as a credential", () => {
     const config = validConfig(stagingWith({ database: { migrationUser: "chatwoot_migrator" } }));
-    expect(missingCredentials(config, { redisUrl: "redis://x", databasePassword: "p" })).toEqual([
+    expect(missingCredentials(config, { ...STORAGE_KEYS, redisUrl: "redis://x", databasePassword: "p" })).toEqual([
       expect.objectContaining({
         key: "chatwoot:migrationDatabasePassword",
         fix: "pulumi config set --secret chatwoot:migrationDatabasePassword <value>",
       }),
     ]);
-    expect(missingCredentials(config, { redisUrl: "redis://x", databasePassword: "p", migrationDatabasePassword: "q" })).toEqual([]);
+    expect(
+      missingCredentials(config, { ...STORAGE_KEYS, redisUrl: "redis://x", databasePassword: "p", migrationDatabasePassword: "q" }),
+    ).toEqual([]);
   });
 });

@@ -22,6 +22,8 @@ const SECRETS = {
   databasePassword: "db-pa$$ 'word\" #1",
   redisUrl: "rediss://default:redis-secret-77@redis.internal:6379",
   flyApiToken: "FlyV1 fm2_test-token-abcdefghijklmnop",
+  storageAccessKeyId: "tid_storage-key-id-1",
+  storageSecretAccessKey: "tsec_storage-secret-key-2",
 };
 
 const registered: Registered[] = [];
@@ -160,6 +162,8 @@ describe("the program on the staging stack", () => {
         "POSTGRES_USERNAME",
         "REDIS_URL",
         "SECRET_KEY_BASE",
+        "STORAGE_ACCESS_KEY_ID",
+        "STORAGE_SECRET_ACCESS_KEY",
       ].sort(),
     );
     expect(values.POSTGRES_PASSWORD).toBe(SECRETS.databasePassword);

@@ -16,6 +16,8 @@ const BASE_SECRETS: Record<string, string> = {
   databasePassword: "app-pa$$word-1",
   redisUrl: "rediss://default:redis-secret-77@redis.internal:6379",
   flyApiToken: "FlyV1 fm2_test-token-abcdefghijklmnop",
+  storageAccessKeyId: "tid_storage-key-id-1",
+  storageSecretAccessKey: "tsec_storage-secret-key-2",
 };
 
 const STDOUT: Record<string, string> = {

@@ -3,13 +3,15 @@
  * database connections (defaults 0 and 5) and serves Chatwoot's unauthenticated routes on
  * 127.0.0.1:P (the -b address is ignored: this stand-in never listens beyond loopback):
  * GET /health -> 200 {"status":"woot"}; GET /api -> 200 {version, timestamp, queue_services,
- * data_services}; anything else 404. SIGTERM/SIGINT: close the connections and exit 0.
+ * data_services}; PUT/GET /fake/attachments/<name>: an attachment kept where Active Storage would keep
+ * it (attachments.ts); anything else 404. SIGTERM/SIGINT: close the connections and exit 0.
  */
 import * as http from "node:http";
 import { dbSettings } from "./db";
 import { ConnectionHolder } from "./holder";
 import { error as logError, info, intEnv } from "./log";
 import { redisPing } from "./redis";
+import { attachments } from "./attachments";
 
 function flag(args: string[], short: string, long: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -45,8 +47,11 @@ export function runWeb(args: string[]): void {
     res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json" });
     res.end(text);
   };
+  const store = attachments();
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    if (path.startsWith("/fake/attachments/"))
+      return void store.handle(req, res, decodeURIComponent(path.slice("/fake/attachments/".length)));
     if (req.method === "GET" && path === "/health") return send(res, 200, { status: "woot" });
     if (req.method === "GET" && path === "/api") {
       void Promise.all([redisPing(process.env.REDIS_URL, process.env.REDIS_PASSWORD), holder.healthy()]).then(([redis, db]) =>
