@@ -41,6 +41,8 @@ export interface DeploymentPlan {
    * the direct server's peak, which includes the pooler backends, plus the console reserve.
    */
   roleConnectionLimit: number;
+  /** Which database the app uses, as the Supabase advisories read it. */
+  database: Pick<PlainConfig["database"], "provider" | "name" | "dataApiHardened">;
   /** Where attachments are kept (ACTIVE_STORAGE_SERVICE and its settings). */
   storage: PlainConfig["storage"];
   /** How Fly stops web and worker machines (kill_signal, kill_timeout). */
@@ -145,6 +147,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     headroomPercent: config.budget.headroomPercent,
     budget,
     roleConnectionLimit: roleConnectionLimit(budget, config.budget.consoleReserve, limits.session?.limit),
+    database: { provider: db.provider, name: db.name, dataApiHardened: db.dataApiHardened },
     storage: config.storage,
     stop,
     env,

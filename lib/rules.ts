@@ -221,6 +221,26 @@ export const attachmentsOffMachineDisk: PlanRule = {
       : [],
 };
 
+/**
+ * Supabase's Data API (PostgREST) serves the project's `postgres` database and exposes its `public`
+ * schema by default; any table there without Row Level Security can be read and written by whoever
+ * holds the project's URL and anon key (https://supabase.com/docs/guides/database/hardening-data-api,
+ * Supabase's linter 0013 "RLS disabled in public"). Chatwoot creates its tables in `public` without RLS
+ * (db/schema.rb). The plan cannot see the project's setting, so this is an advisory the operator
+ * silences with database.dataApiHardened once the Data API is off or no longer exposes `public`.
+ */
+export const supabaseDataApiExposure: PlanRule = {
+  name: "supabase-data-api-exposure",
+  description: "On Supabase, Chatwoot's tables in public of the postgres database are not exposed through the Data API.",
+  enforcement: "advisory",
+  check: (plan) =>
+    plan.database.provider === "supabase" && plan.database.name === "postgres" && !plan.database.dataApiHardened
+      ? [
+          `Chatwoot creates its tables in the public schema of the postgres database without Row Level Security, and Supabase's Data API exposes public by default: anyone with the project URL and its anon key could read and change conversations and contacts. Fix: disable the Data API (Dashboard: Project Settings > Data API), or remove public from its exposed schemas, or give Chatwoot a database of its own (database.name other than postgres; the Data API serves only postgres); then pulumi config set --path chatwoot:database.dataApiHardened true`,
+        ]
+      : [],
+};
+
 export const PLAN_RULES: readonly PlanRule[] = [
   sessionPoolCapacity,
   migrationsOffTransactionPooler,
@@ -233,6 +253,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   memoryFloor,
   planCredentials,
   attachmentsOffMachineDisk,
+  supabaseDataApiExposure,
 ];
 
 export interface Verdict {

@@ -226,6 +226,12 @@ export const databaseSchema = z
       .describe(
         "Role the migration connects as on its endpoint (default: that endpoint's user); its password is the credential migrationDatabasePassword. On a Supabase pooler: <role>.<project-ref>. A pooler keeps a pool per user, so the migration gets its own pool.",
       ),
+    dataApiHardened: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Supabase: true once the project's Data API is disabled or no longer exposes the public schema, where Chatwoot's tables are (https://supabase.com/docs/guides/database/hardening-data-api); silences the supabase-data-api-exposure advisory.",
+      ),
     urlParams: z
       .partialRecord(z.enum(APP_URL_PARAMS), z.string().regex(/^[A-Za-z0-9_.-]+$/))
       .default({})

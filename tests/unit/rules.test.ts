@@ -31,7 +31,7 @@ describe("the incident", () => {
   it("is fixed by running migrations on the direct endpoint: no mandatory violation, headroom advisories", () => {
     const verdicts = evaluatePlan(planOf(stagingRaw()));
     expect(verdicts.filter((v) => v.enforcement === "mandatory")).toEqual([]);
-    expect(verdicts.map((v) => v.rule)).toEqual(["pool-headroom", "pool-headroom"]);
+    expect(verdicts.map((v) => v.rule)).toEqual(["pool-headroom", "pool-headroom", "supabase-data-api-exposure"]);
     expect(verdicts[0].message).toContain("no room for 1 console session(s)");
   });
 });
