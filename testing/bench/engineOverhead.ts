@@ -66,7 +66,7 @@ export async function engineOverhead(say: (line?: string) => void): Promise<Over
     say(`## 3. Engine overhead: warm \`pulumi preview\`, medians of ${ROUNDS} interleaved runs`);
     say("");
     say("The program and the pack run as shipped: compiled by `npm run build` (which `npm ci` runs), started through");
-    say("build/program.js and build/pack.js, which rebuild first when a source changed. The floor's empty program and");
+    say("program.js and build/pack.js, which rebuild first when a source changed. The floor's empty program and");
     say("empty pack are compiled the same way in temp copies. Memory: peak RSS of the whole process tree (engine, language");
     say("host, program, plugins, pack), sampled from /proc every 100 ms. CPU: user + system seconds of that tree (GNU time).");
     say("");
