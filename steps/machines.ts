@@ -1,10 +1,16 @@
 /** `fly machine list --json`, as the steps read it (the Machines API machine object, in part). */
 import type { StepContext } from "./context";
 
+interface ExitEvent {
+  exit_code?: number;
+  oom_killed?: boolean;
+}
+
 export interface MachineEvent {
   type?: string;
   timestamp?: number;
-  request?: { exit_event?: { exit_code?: number; oom_killed?: boolean } };
+  /** fly-go's MachineRequest: every field `omitempty`, so exit code 0 and false flags are absent. */
+  request?: { exit_event?: ExitEvent; MonitorEvent?: { exit_event?: ExitEvent } };
 }
 
 export interface ListedMachine {

@@ -7,7 +7,7 @@
 import { ENV, type MigrationRecord, type MigrationSpec } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { StepError } from "./flyctl";
-import { listMachines, type ListedMachine } from "./machines";
+import { listMachines, type ListedMachine, type MachineEvent } from "./machines";
 
 /** Metadata that marks the one-off migration machines (flyctl machine run --metadata). */
 const ROLE_KEY = "chatwoot_role";
@@ -36,11 +36,18 @@ async function removeLeftovers(ctx: StepContext): Promise<void> {
   }
 }
 
+/**
+ * The newest exit event's code, read as fly-go's MachineRequest.GetExitCode does (machine_types.go):
+ * the monitor event's exit event first, else the exit event. flyctl re-encodes the machines through
+ * fly-go's types, whose `exit_code` is `omitempty`: a machine that exited 0 has an exit event
+ * without `exit_code`, so an absent code is 0.
+ */
 function exitCodeOf(machine: ListedMachine): { code: number; oomKilled: boolean } | undefined {
-  const exits = (machine.events ?? []).filter((e) => e.type === "exit" && e.request?.exit_event?.exit_code !== undefined);
+  const exitEventOf = (e: MachineEvent) => e.request?.MonitorEvent?.exit_event ?? e.request?.exit_event;
+  const exits = (machine.events ?? []).filter((e) => e.type === "exit" && exitEventOf(e) !== undefined);
   const last = exits.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))[0];
-  const event = last?.request?.exit_event;
-  return event && { code: event.exit_code as number, oomKilled: Boolean(event.oom_killed) };
+  const event = last && exitEventOf(last);
+  return event && { code: event.exit_code ?? 0, oomKilled: Boolean(event.oom_killed) };
 }
 
 async function destroy(ctx: StepContext, id: string): Promise<void> {

@@ -205,7 +205,7 @@ interface MachineJson {
   name: string;
   state: string;
   config: { image: string; init: { cmd: string[] } };
-  events: Array<{ type: string; request?: { exit_event?: { exit_code: number } } }>;
+  events: Array<{ type: string; request?: { exit_event?: { exit_code?: number } } }>;
 }
 
 async function listMachines(dir: string, app: string): Promise<MachineJson[]> {
@@ -213,7 +213,9 @@ async function listMachines(dir: string, app: string): Promise<MachineJson[]> {
 }
 
 function exitCodeOf(m: MachineJson | undefined): number | undefined {
-  return m?.events.find((e) => e.type === "exit")?.request?.exit_event?.exit_code;
+  // fly-go's exit_code is omitempty: an exit event without it is exit code 0.
+  const exit = m?.events.find((e) => e.type === "exit")?.request?.exit_event;
+  return exit && (exit.exit_code ?? 0);
 }
 
 function machineIdFrom(stdout: string): string {
@@ -753,6 +755,10 @@ describe("fake flyctl machines running the Chatwoot stand-ins", () => {
     const goodM = list.find((m) => m.id === goodId);
     expect(goodM).toMatchObject({ name: "migrate-ok", state: "stopped", config: { image: IMAGE } });
     expect(exitCodeOf(goodM)).toBe(0);
+    // As real flyctl prints it (fly-go's MachineExitEvent: exit_code omitempty): exit 0 has no exit_code.
+    const goodExit = goodM?.events.find((e) => e.type === "exit")?.request?.exit_event;
+    expect(goodExit).toBeDefined();
+    expect(goodExit).not.toHaveProperty("exit_code");
     const mangledM = list.find((m) => m.id === mangledId);
     expect(mangledM?.config.init.cmd).toEqual(["/bin/sh", "migrate", "bundle", "exec", "rails", "db:chatwoot_prepare"]);
     expect(exitCodeOf(mangledM)).not.toBe(0);

@@ -3,6 +3,24 @@ import { requireApp } from "./apps";
 import { type CommandSpec, F, notEmulated } from "./cli";
 import { type Machine, readState } from "./store";
 
+type StoredEvent = Machine["events"][number];
+
+/**
+ * flyctl prints the machines it got from the API re-encoded through fly-go's types
+ * (machine_types.go): every field of MachineExitEvent but `exited_at` is `omitempty`, so a machine
+ * that exited 0 shows an exit event without `exit_code` (and false flags are absent too).
+ */
+export function flyGoEvent(e: StoredEvent): StoredEvent {
+  const exit = e.request?.exit_event as Record<string, unknown> | undefined;
+  if (!e.request || !exit) return e;
+  const kept = Object.fromEntries(
+    Object.entries(exit).filter(([k, v]) => k === "exited_at" || (v !== 0 && v !== false && v !== "" && v != null)),
+  );
+  const request: Record<string, unknown> = { ...e.request, exit_event: kept };
+  if (request.restart_count === 0) delete request.restart_count;
+  return { ...e, request } as StoredEvent;
+}
+
 /** A machine as the Machines API returns it (GET /v1/apps/{app}/machines/{id}). */
 export function machineJson(m: Machine) {
   const [repository, tag] = m.config.image.includes(":")
@@ -27,7 +45,7 @@ export function machineJson(m: Machine) {
     image_ref: { registry: "", repository, tag, digest: "" },
     created_at: m.createdAt,
     updated_at: m.updatedAt,
-    events: m.events,
+    events: m.events.map(flyGoEvent),
   };
 }
 
