@@ -1,6 +1,8 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Endpoint } from "../lib/endpoints";
+import { Client } from "pg";
+import { extensionProblems, PREFLIGHT_SQL, type ExtensionRow, type PreflightContext } from "../lib/preflight";
 import { formatPostgresUrl } from "../lib/postgresUrl";
 
 /** Extensions Chatwoot's db/schema.rb enables (plpgsql is built in). */
@@ -30,6 +32,63 @@ export interface ChatwootDatabaseArgs {
   migrationPassword?: pulumi.Input<string>;
   /** Manage the app role and extensions. @default undefined: nothing is created inside the database */
   admin?: DatabaseAdminArgs;
+  /** Extensions the migration's role must have or be able to create (chatwoot:migration.extensions). @default none: no check */
+  preflight?: { extensions: string[]; provider: PreflightContext["provider"] };
+}
+
+/** libpq's sslmode as node-postgres takes it (the same reading as the stand-in Chatwoot's). */
+function sslOf(sslmode: string): false | { rejectUnauthorized: boolean } {
+  if (sslmode === "verify-ca" || sslmode === "verify-full") return { rejectUnauthorized: true };
+  return sslmode === "require" ? { rejectUnauthorized: false } : false;
+}
+
+/**
+ * The preflight of the migration, run by the program during `pulumi up` (not preview) through a direct
+ * connection to the migration's endpoint as the migration's role. Why here and not on the migration
+ * machine: the Fly secrets, the migration and the rollout all wait for this component's secretEnv, so
+ * a missing extension stops `pulumi up` before any secret is staged or any machine starts, and the
+ * answer comes from PostgreSQL itself rather than from a machine's logs. The cost: the runner must reach
+ * the endpoint. Supabase's direct host is IPv6-only unless the IPv4 add-on is bought, so when the
+ * endpoint cannot be reached the check warns and steps aside, and the migration machine (on Fly, with
+ * IPv6) finds out as before.
+ */
+async function checkExtensions(
+  resource: pulumi.Resource,
+  endpoint: Endpoint,
+  password: string,
+  preflight: NonNullable<ChatwootDatabaseArgs["preflight"]>,
+) {
+  const client = new Client({
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.user,
+    password,
+    database: endpoint.database,
+    ssl: sslOf(endpoint.sslmode),
+    application_name: "chatwoot-fly-preflight",
+    connectionTimeoutMillis: 10_000,
+  });
+  client.on("error", () => undefined);
+  let rows: ExtensionRow[];
+  try {
+    await client.connect();
+    rows = (await client.query<ExtensionRow>(PREFLIGHT_SQL, [preflight.extensions])).rows;
+  } catch (error) {
+    await pulumi.log.warn(
+      `migration preflight skipped: could not check extensions on ${endpoint.kind} ${endpoint.host}:${endpoint.port} from here (${(error as Error).message}); the migration machine will find out`,
+      resource,
+    );
+    return;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const problems = extensionProblems(rows, { endpoint, provider: preflight.provider });
+  if (problems.length) {
+    // A RunError, not a ResourceError: the error must not carry the resource graph through the rejected Output.
+    const message = `the migration would fail on its extensions, so no secret was staged and no machine started:\n  - ${problems.join("\n  - ")}`;
+    await pulumi.log.error(message, resource);
+    throw new pulumi.RunError(message);
+  }
 }
 
 function urlOf(endpoint: Endpoint, password: string, extra: Record<string, string>): string {
@@ -56,9 +115,16 @@ export class ChatwootDatabase extends pulumi.ComponentResource {
     super("chatwoot:database:Database", name, {}, opts);
     const { app, migration } = args.endpoints;
     const managed = args.admin ? this.manage(name, args.admin, args.endpoints.direct, args.password) : [];
+    const preflight = args.preflight;
     this.secretEnv = pulumi.secret(
       pulumi
         .all([args.password, args.migrationPassword ?? args.password, ...managed.map((r) => r.urn)])
+        .apply(async ([password, migrationPassword]) => {
+          // After the managed role and extensions (if any), before anything that uses these secrets.
+          if (preflight && preflight.extensions.length > 0 && !pulumi.runtime.isDryRun())
+            await checkExtensions(this, migration, migrationPassword, preflight);
+          return [password, migrationPassword];
+        })
         .apply(([password, migrationPassword]): Record<string, string> => ({
           DATABASE_URL: urlOf(app, password, args.appUrlParams ?? {}),
           MIGRATION_DATABASE_URL: urlOf(migration, migrationPassword, {}),

@@ -95,6 +95,7 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
         appUrlParams: plan.appUrlParams,
         password: args.credentials.databasePassword,
         migrationPassword: args.credentials.migrationDatabasePassword,
+        preflight: { extensions: plan.migration.extensions, provider: plan.database.provider },
         admin: plan.admin.enabled ? this.adminArgs(plan, args.credentials.adminPassword) : undefined,
       },
       { parent: this },

@@ -6,6 +6,7 @@
  * passphrase. Secret keys hold only credentials and are accepted only when stored as Pulumi secrets.
  */
 import { z } from "zod";
+import { CHATWOOT_EXTENSIONS } from "../preflight";
 import { SUPABASE_COMPUTE_SIZES } from "../supabaseLimits";
 
 // ---- scalar rules ---------------------------------------------------------------------------------
@@ -281,12 +282,19 @@ export const migrationSchema = z
       .regex(/^[0-9]+(ms|s|min)$/, { message: "expected a PostgreSQL duration such as 600s" })
       .default("600s")
       .describe("POSTGRES_STATEMENT_TIMEOUT for the migration (Chatwoot's release line uses 600s)."),
+    extensions: z
+      .array(z.string().regex(/^[a-z0-9_]+$/, { message: "expected an extension name such as vector" }))
+      .default([...CHATWOOT_EXTENSIONS])
+      .describe(
+        "Extensions the migration's role must have or be able to create on its endpoint, checked by `pulumi up` before any machine starts (Chatwoot's db/schema.rb enables these); [] skips the check.",
+      ),
   })
   .default({
     command: ["bundle", "exec", "rails", "db:chatwoot_prepare"],
     memoryMb: 1024,
     timeoutSeconds: 900,
     statementTimeout: "600s",
+    extensions: [...CHATWOOT_EXTENSIONS],
   })
   .describe("The one-off migration machine.");
 

@@ -33,6 +33,8 @@ export interface StackOverrides {
   flyctlTimeoutSeconds?: number;
   /** Attachments on the machines' disks instead of the local S3 server (the policy refuses it). */
   localStorage?: boolean;
+  /** migration.extensions (the template leaves out vector: this PostgreSQL has no pgvector). */
+  extensions?: string[];
   /**
    * database.admin.enabled: the stack creates `appRole` (CONNECTION LIMIT, extensions) as `user`
    * (default postgres) on the direct endpoint. Every endpoint then connects as that role (config
@@ -94,6 +96,10 @@ export class LocalStack {
     await this.session.start();
     await this.s3.start();
     await this.s3.createBucket(ATTACHMENTS_BUCKET);
+    // Supabase ships pg_stat_statements installed; the migration's role (no superuser) could not create it.
+    const admin = new Client({ host: "127.0.0.1", port: 5432, user: "postgres", database: this.session.database });
+    await admin.connect();
+    await admin.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").finally(() => admin.end());
     this.transaction = await new PgBouncer({
       poolMode: "transaction",
       defaultPoolSize: 15,
@@ -160,6 +166,8 @@ export class LocalStack {
       db.app = "direct";
     }
     if (overrides.flyctlTimeoutSeconds) config["chatwoot:deploy"] = { flyctlTimeoutSeconds: overrides.flyctlTimeoutSeconds };
+    if (overrides.extensions)
+      config["chatwoot:migration"] = { ...(config["chatwoot:migration"] as object), extensions: overrides.extensions };
     config["chatwoot:storage"] = overrides.localStorage
       ? { service: "local" }
       : { service: "s3_compatible", bucket: ATTACHMENTS_BUCKET, endpoint: this.s3.endpoint, region: this.s3.region, forcePathStyle: true };

@@ -50,6 +50,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     "chatwoot:storage.secretAccessKey",
     "accepted only as a secret",
   ],
+  ["extension name with a semicolon", { migration: { extensions: ["vector;drop"] } }, "chatwoot:migration.extensions.0", "extension name"],
   ["sidekiqShutdownTimeout zero", { rails: { sidekiqShutdownTimeout: 0 } }, "chatwoot:rails.sidekiqShutdownTimeout", ">=1"],
   [
     "sidekiqShutdownTimeout past Fly's kill_timeout limit on shared CPUs",

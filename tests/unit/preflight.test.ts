@@ -1,0 +1,64 @@
+/** The migration's preflight (lib/preflight.ts): reading PostgreSQL's answer into messages naming the extension and the fix. */
+import type { Endpoint } from "../../lib/endpoints";
+import { CHATWOOT_EXTENSIONS, extensionProblems, type ExtensionRow } from "../../lib/preflight";
+import { planOf, stagingWith } from "../support/configs";
+
+const endpoint: Endpoint = {
+  kind: "direct",
+  host: "db.ref.supabase.co",
+  port: 5432,
+  user: "postgres",
+  database: "postgres",
+  sslmode: "require",
+};
+const row = (name: string, over: Partial<ExtensionRow> = {}): ExtensionRow => ({
+  name,
+  available: true,
+  installed: false,
+  trusted: false,
+  superuser: false,
+  can_create: true,
+  role_name: "chatwoot_migrator",
+  ...over,
+});
+
+describe("the migration's extension preflight", () => {
+  it("checks Chatwoot's five extensions by default (db/schema.rb at v4.14.0)", () => {
+    expect([...CHATWOOT_EXTENSIONS]).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "plpgsql", "vector"]);
+    expect(planOf(stagingWith({})).migration.extensions).toEqual([...CHATWOOT_EXTENSIONS]);
+  });
+
+  it("passes installed extensions, trusted ones the role may create, and anything for a superuser", () => {
+    const ctx = { endpoint, provider: "postgres" as const };
+    expect(
+      extensionProblems([row("plpgsql", { installed: true }), row("pgcrypto", { trusted: true }), row("vector", { superuser: true })], ctx),
+    ).toEqual([]);
+  });
+
+  it("names an extension the server lacks, with the fix for Supabase and for another PostgreSQL", () => {
+    const [supabase] = extensionProblems([row("vector", { available: false })], { endpoint, provider: "supabase" });
+    expect(supabase).toContain("extension vector is not available on the server behind direct db.ref.supabase.co:5432/postgres");
+    expect(supabase).toContain("Database > Extensions");
+    const [other] = extensionProblems([row("vector", { available: false })], { endpoint, provider: "postgres" });
+    expect(other).toContain("pgvector");
+    expect(other).toContain("CREATE EXTENSION IF NOT EXISTS vector;");
+  });
+
+  it("names an extension the role cannot create, and why", () => {
+    const ctx = { endpoint, provider: "postgres" as const };
+    expect(extensionProblems([row("pg_stat_statements")], ctx)[0]).toContain(
+      "role chatwoot_migrator on direct db.ref.supabase.co:5432/postgres cannot create extension pg_stat_statements (it is not a trusted extension",
+    );
+    expect(extensionProblems([row("pg_trgm", { trusted: true, can_create: false })], ctx)[0]).toContain("no CREATE on database postgres");
+  });
+
+  it("lets Supabase's postgres role create allow-listed extensions (supautils), but not another role", () => {
+    const supabase = { endpoint, provider: "supabase" as const };
+    expect(extensionProblems([row("vector", { role_name: "postgres" })], supabase)).toEqual([]);
+    expect(extensionProblems([row("vector")], supabase)).toHaveLength(1);
+  });
+
+  it("is configurable per stack, and [] turns it off", () => {
+    expect(planOf(stagingWith({ migration: { extensions: [] } })).migration.extensions).toEqual([]);
+  });
+});
