@@ -19,7 +19,12 @@ export interface CheckResult {
 
 /** A value Pulumi stored encrypted looks like `{ secure: "v1:..." }` in the stack file. */
 function isEncrypted(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "secure" in value && Object.keys(value).length === 1;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if ("secure" in value && Object.keys(value).length === 1) return true;
+  // A map set with `pulumi config set --secret --path` (chatwoot:secretEnv) keeps one `{ secure }` per
+  // entry: it is secret only when every entry is (a plaintext entry is a credential in the stack file).
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every(isEncrypted);
 }
 
 export function checkStackText(text: string, file = "stack file"): CheckResult {
