@@ -1,38 +1,78 @@
 /**
- * Encodes secrets for `fly secrets import` (stdin, NAME=VALUE lines). flyctl's parser
- * (superfly/flyctl internal/command/secrets/parser.go) trims spaces left of a value, strips one pair
- * of surrounding double quotes, and reads `NAME="""...` up to a line ending in `"""` as a multi-line
- * value. So every single-line value is wrapped in quotes and a multi-line value in triple quotes;
- * values the parser cannot carry are refused, naming the key, never the value.
+ * Encodes secrets for `fly secrets import` (stdin, NAME=VALUE lines), for the parser of the flyctl this
+ * stack ships (0.4.87, superfly/flyctl internal/command/secrets/parser.go). That parser has no escapes.
+ * On the first line of an entry it:
+ *   1. cuts the value at its first `#` when the text before it holds an even number of `"` (an inline
+ *      comment), then trims spaces on the right;
+ *   2. reads `"""…"""` (6 bytes or more) as a complete one-line value;
+ *   3. else opens a multi-line value at a leading `"""`: the rest of the line, a newline, then whole
+ *      lines (no comment handling) up to the first line ending in `"""`, whose text before the `"""`
+ *      ends the value;
+ *   4. else removes one pair of surrounding `"` or `'`.
+ * So a one-line value is wrapped in `"…"` (or `"""…"""` when it is `"` or starts with `""`) when the `"` before
+ * its first `#` are even in number, and in `'…'` when they are odd: either way the text before the `#`
+ * then holds an odd number of `"` and the `#` is kept. A multi-line value is wrapped in `"""…"""` and
+ * must not have a first line ending in `"""` (read as a complete value: its other lines would become
+ * entries of their own) or with a `#` after an odd number of `"` (cut), nor an inner line ending in
+ * `"""` (the end marker). Those, and values no parser can carry, are refused, naming the key, never the
+ * value. tests/unit/secretsImport.test.ts checks this against that parser compiled from its source.
  */
 export class UnencodableSecretError extends Error {}
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** flyctl reads stdin with Go's bufio.Scanner, whose default buffer holds 64 KiB per line. */
+/**
+ * flyctl reads stdin with Go's bufio.Scanner, whose default buffer (bufio.MaxScanTokenSize) holds
+ * 64 KiB including the newline; a longer line silently ends the input (flyctl ignores scanner.Err()).
+ */
 const MAX_LINE_BYTES = 64 * 1024 - 1;
+
+const TRIPLE = '"""';
+/** In a `u` regex a surrogate pair is one code point, so this matches only a lone half. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** The number of `"` before the first `#`, or undefined without a `#`. */
+function quotesBeforeHash(text: string): number | undefined {
+  const hash = text.indexOf("#");
+  return hash < 0 ? undefined : text.slice(0, hash).split('"').length - 1;
+}
+
+function refuse(name: string, why: string): never {
+  throw new UnencodableSecretError(
+    `secret ${name}: ${why}; fly secrets import cannot carry it: change the value, or store it base64-encoded`,
+  );
+}
 
 function encodeOne(name: string, value: string): string {
   if (!NAME.test(name)) throw new UnencodableSecretError(`secret name ${JSON.stringify(name)} is not a valid env var name`);
-  if (value.includes("\r") || value.includes("\0")) {
-    throw new UnencodableSecretError(`secret ${name}: carriage returns and NUL bytes cannot pass through fly secrets import`);
+  if (value.includes("\r")) refuse(name, "the value holds a carriage return (flyctl's line reader drops one at the end of a line)");
+  if (value.includes("\0")) refuse(name, "the value holds a NUL byte, which no environment variable can hold");
+  if (LONE_SURROGATE.test(value)) refuse(name, "the value is not valid Unicode (a lone surrogate)");
+  const line = encodeLines(name, value);
+  if (line.split("\n").some((l) => Buffer.byteLength(l, "utf8") > MAX_LINE_BYTES)) {
+    refuse(name, "a line of the value is longer than flyctl reads (64 KiB)");
   }
-  const encodedLines = `${name}="""${value}"""`.split("\n");
-  if (encodedLines.some((line) => Buffer.byteLength(line, "utf8") > MAX_LINE_BYTES)) {
-    throw new UnencodableSecretError(`secret ${name}: a line longer than 64 KiB cannot pass through fly secrets import`);
+  return line;
+}
+
+function encodeLines(name: string, value: string): string {
+  const lines = value.split("\n");
+  if (lines.length === 1) {
+    const quotes = quotesBeforeHash(value);
+    if (quotes !== undefined && quotes % 2 === 1) return `${name}='${value}'`;
+    // `"…"` would begin with """ (and open a multi-line value) for `"` and for a value starting with "".
+    return value === '"' || value.startsWith('""') ? `${name}=${TRIPLE}${value}${TRIPLE}` : `${name}="${value}"`;
   }
-  if (!value.includes("\n")) {
-    const wrapped = `"${value}"`;
-    // A wrapped value that starts with """ would open a multi-line block instead.
-    if (wrapped.startsWith('"""'))
-      throw new UnencodableSecretError(`secret ${name}: a value starting with "" or equal to " cannot pass through fly secrets import`);
-    return `${name}=${wrapped}`;
+  const [first] = lines;
+  if (first.endsWith(TRIPLE))
+    refuse(name, `the value has several lines and its first line ends in """, which flyctl reads as a complete value`);
+  const quotes = quotesBeforeHash(first);
+  if (quotes !== undefined && quotes % 2 === 1) {
+    refuse(name, `the value has several lines and its first line has a # after an odd number of double quotes, where flyctl cuts it`);
   }
-  // The parser never checks the first line for the end marker; every later line but the last must not end in """.
-  const inner = value.split("\n").slice(1, -1);
-  if (inner.some((line) => line.endsWith('"""'))) {
-    throw new UnencodableSecretError(`secret ${name}: a line of a multi-line value ends in """`);
+  if (lines.slice(1, -1).some((l) => l.endsWith(TRIPLE))) {
+    refuse(name, `the value has several lines and a line before its last ends in """, where flyctl ends it`);
   }
-  return `${name}="""${value}"""`;
+  return `${name}=${TRIPLE}${value}${TRIPLE}`;
 }
 
 export function encodeSecretsForImport(secrets: Record<string, string>): string {
