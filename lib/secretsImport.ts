@@ -36,43 +36,58 @@ function quotesBeforeHash(text: string): number | undefined {
   return hash < 0 ? undefined : text.slice(0, hash).split('"').length - 1;
 }
 
-function refuse(name: string, why: string): never {
-  throw new UnencodableSecretError(
-    `secret ${name}: ${why}; fly secrets import cannot carry it: change the value, or store it base64-encoded`,
-  );
+/** What follows the reason in every refusal. */
+export const CANNOT_CARRY = "fly secrets import cannot carry it: change the value, or store it base64-encoded";
+
+/**
+ * Encodes one secret, or returns why flyctl's parser cannot carry its value (never quoting the value).
+ * A line's length is counted with the name in front of it.
+ */
+function encodeOrWhy(name: string, value: string): { line: string } | { why: string } {
+  if (value.includes("\r")) return { why: "the value holds a carriage return (flyctl's line reader drops one at the end of a line)" };
+  if (value.includes("\0")) return { why: "the value holds a NUL byte, which no environment variable can hold" };
+  if (LONE_SURROGATE.test(value)) return { why: "the value is not valid Unicode (a lone surrogate)" };
+  const lines = value.split("\n");
+  let line: string;
+  if (lines.length === 1) {
+    const quotes = quotesBeforeHash(value);
+    // `"…"` would begin with """ (and open a multi-line value) for `"` and for a value starting with "".
+    if (quotes !== undefined && quotes % 2 === 1) line = `${name}='${value}'`;
+    else line = value === '"' || value.startsWith('""') ? `${name}=${TRIPLE}${value}${TRIPLE}` : `${name}="${value}"`;
+  } else {
+    const [first] = lines;
+    if (first.endsWith(TRIPLE)) {
+      return { why: `the value has several lines and its first line ends in """, which flyctl reads as a complete value` };
+    }
+    const quotes = quotesBeforeHash(first);
+    if (quotes !== undefined && quotes % 2 === 1) {
+      return { why: `the value has several lines and its first line has a # after an odd number of double quotes, where flyctl cuts it` };
+    }
+    if (lines.slice(1, -1).some((l) => l.endsWith(TRIPLE))) {
+      return { why: `the value has several lines and a line before its last ends in """, where flyctl ends it` };
+    }
+    line = `${name}=${TRIPLE}${value}${TRIPLE}`;
+  }
+  if (line.split("\n").some((l) => Buffer.byteLength(l, "utf8") > MAX_LINE_BYTES)) {
+    return { why: "a line of the value is longer than flyctl reads (64 KiB)" };
+  }
+  return { line };
+}
+
+/**
+ * Why `fly secrets import` cannot carry this value as the secret `name` (the name counts towards the
+ * line length), or undefined when it can. Config validation uses it to refuse a credential up front.
+ */
+export function importProblem(name: string, value: string): string | undefined {
+  const result = encodeOrWhy(name, value);
+  return "why" in result ? result.why : undefined;
 }
 
 function encodeOne(name: string, value: string): string {
   if (!NAME.test(name)) throw new UnencodableSecretError(`secret name ${JSON.stringify(name)} is not a valid env var name`);
-  if (value.includes("\r")) refuse(name, "the value holds a carriage return (flyctl's line reader drops one at the end of a line)");
-  if (value.includes("\0")) refuse(name, "the value holds a NUL byte, which no environment variable can hold");
-  if (LONE_SURROGATE.test(value)) refuse(name, "the value is not valid Unicode (a lone surrogate)");
-  const line = encodeLines(name, value);
-  if (line.split("\n").some((l) => Buffer.byteLength(l, "utf8") > MAX_LINE_BYTES)) {
-    refuse(name, "a line of the value is longer than flyctl reads (64 KiB)");
-  }
-  return line;
-}
-
-function encodeLines(name: string, value: string): string {
-  const lines = value.split("\n");
-  if (lines.length === 1) {
-    const quotes = quotesBeforeHash(value);
-    if (quotes !== undefined && quotes % 2 === 1) return `${name}='${value}'`;
-    // `"…"` would begin with """ (and open a multi-line value) for `"` and for a value starting with "".
-    return value === '"' || value.startsWith('""') ? `${name}=${TRIPLE}${value}${TRIPLE}` : `${name}="${value}"`;
-  }
-  const [first] = lines;
-  if (first.endsWith(TRIPLE))
-    refuse(name, `the value has several lines and its first line ends in """, which flyctl reads as a complete value`);
-  const quotes = quotesBeforeHash(first);
-  if (quotes !== undefined && quotes % 2 === 1) {
-    refuse(name, `the value has several lines and its first line has a # after an odd number of double quotes, where flyctl cuts it`);
-  }
-  if (lines.slice(1, -1).some((l) => l.endsWith(TRIPLE))) {
-    refuse(name, `the value has several lines and a line before its last ends in """, where flyctl ends it`);
-  }
-  return `${name}=${TRIPLE}${value}${TRIPLE}`;
+  const result = encodeOrWhy(name, value);
+  if ("why" in result) throw new UnencodableSecretError(`secret ${name}: ${result.why}; ${CANNOT_CARRY}`);
+  return result.line;
 }
 
 export function encodeSecretsForImport(secrets: Record<string, string>): string {

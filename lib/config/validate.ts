@@ -6,6 +6,7 @@ import { RESERVED_ENV_NAMES } from "../chatwoot";
 import { isLocalHost, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
 import { memoryProblem, MEMORY_LIMITS, MIGRATION_GUEST } from "../flyMachineSizes";
 import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
+import { CANNOT_CARRY, importProblem } from "../secretsImport";
 import { migrationRoleIssues } from "../migrationRole";
 import { stopSettingsIssues } from "../stopSettings";
 import { explainMisplacedStorageCredentials, missingStorageCredentials, storageIssues } from "../storage";
@@ -76,7 +77,40 @@ export function validatePlain(raw: Record<string, unknown>): { config?: PlainCon
 export function validateCredentials(raw: Record<string, unknown>): { credentials?: CredentialValues; issues: ConfigIssue[] } {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { issues: fromZodIssues(parsed.error.issues, [], true) };
-  return { credentials: parsed.data, issues: [] };
+  const issues = importIssues(parsed.data);
+  return issues.length ? { issues } : { credentials: parsed.data, issues };
+}
+
+/** The Fly secret each credential becomes as it is (components/chatwootDatabase.ts, chatwootDeployment.ts). */
+const FLY_SECRET_OF = {
+  databasePassword: "POSTGRES_PASSWORD",
+  redisUrl: "REDIS_URL",
+  storageAccessKeyId: "STORAGE_ACCESS_KEY_ID",
+  storageSecretAccessKey: "STORAGE_SECRET_ACCESS_KEY",
+} as const;
+
+/**
+ * Credentials that `fly secrets import` (flyctl's parser, lib/secretsImport.ts) cannot carry fail here,
+ * naming the key, rather than at the secrets step of `pulumi up`.
+ */
+function importIssues(credentials: CredentialValues): ConfigIssue[] {
+  const values: [string, string, string][] = [
+    ...Object.entries(FLY_SECRET_OF).flatMap(([key, secret]): [string, string, string][] => {
+      const value = credentials[key as keyof typeof FLY_SECRET_OF];
+      return value === undefined ? [] : [[`${NAMESPACE}:${key}`, secret, value]];
+    }),
+    ...Object.entries(credentials.secretEnv ?? {}).map(([name, value]): [string, string, string] => [
+      configKey(["secretEnv", name]),
+      name,
+      value,
+    ]),
+  ];
+  return values.flatMap(([key, secret, value]) => {
+    const why = importProblem(secret, value);
+    return why === undefined
+      ? []
+      : [{ key, message: `${why}; ${CANNOT_CARRY}`, fix: `pulumi config set --secret --path '${key}' <another value>` }];
+  });
 }
 
 function crossKeyIssues(config: PlainConfig): ConfigIssue[] {

@@ -75,6 +75,24 @@ describe("secrets", () => {
     expect(text).not.toContain("short-$ecret");
   });
 
+  it.each([
+    [
+      "databasePassword",
+      { databasePassword: 'Xy9"""\nDATABASE_URL=postgres://attacker:pw@evil.example.com/postgres' },
+      "chatwoot:databasePassword",
+    ],
+    ["redisUrl", { redisUrl: "redis://:pw@r:6379\u0000" }, "chatwoot:redisUrl"],
+    ["storageSecretAccessKey", { storageSecretAccessKey: 'line1 #x\nabc"""\nlast' }, "chatwoot:storageSecretAccessKey"],
+    ["secretEnv entry", { secretEnv: { SMTP_PASSWORD: 'a"#b\nc' } }, "chatwoot:secretEnv.SMTP_PASSWORD"],
+  ])("refuses a %s that fly secrets import cannot carry, naming the key, never the value", (_what, values, key) => {
+    const { issues } = validateCredentials({ redisUrl: "redis://x", ...values });
+    expect(issues.map((i) => i.key)).toEqual([key]);
+    expect(issues[0].message).toContain("fly secrets import cannot carry it");
+    expect(issues[0].fix).toContain(`pulumi config set --secret`);
+    const text = JSON.stringify(issues);
+    for (const secret of ["attacker", "Xy9", ":pw@", "line1", 'a"#b']) expect(text).not.toContain(secret);
+  });
+
   it("cross-checks a whole DSN against the plain endpoint fields", () => {
     const config = validConfig(stagingRaw());
     const good = "postgres://postgres.hotdashstagingref0:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres";
