@@ -60,6 +60,8 @@ export class BenchEngine {
       ["redisUrl", "rediss://default:bench@redis.example:6379"],
       ["secretKeyBase", "b".repeat(64)],
       ["flyApiToken", "bench-placeholder"],
+      ["storageAccessKeyId", "bench-placeholder"],
+      ["storageSecretAccessKey", "bench-placeholder"],
     ]) {
       // The value on stdin, never argv.
       const set = await this.pulumi(
