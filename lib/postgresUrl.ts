@@ -26,7 +26,15 @@ export function parsePostgresUrl(text: string, field: string): PostgresUrlParts 
   }
   if (!url.hostname) throw new PostgresUrlError(`${field}: the URL has no host`);
   if (!url.username) throw new PostgresUrlError(`${field}: the URL has no user`);
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  // decodeURIComponent throws a URIError on a stray % (e.g. an unencoded "50%off" password).
+  const decode = (text: string, part: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      throw new PostgresUrlError(`${field}: invalid percent-encoding in its ${part}; write a literal % as %25`);
+    }
+  };
+  const database = decode(url.pathname.replace(/^\//, ""), "database name");
   if (!database) throw new PostgresUrlError(`${field}: the URL has no database name (…/DATABASE)`);
   const params: Record<string, string> = {};
   url.searchParams.forEach((value, key) => {
@@ -35,8 +43,8 @@ export function parsePostgresUrl(text: string, field: string): PostgresUrlParts 
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : DEFAULT_PORT,
-    user: decodeURIComponent(url.username),
-    password: url.password ? decodeURIComponent(url.password) : undefined,
+    user: decode(url.username, "user"),
+    password: url.password ? decode(url.password, "password") : undefined,
     database,
     params,
   };

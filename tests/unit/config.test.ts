@@ -93,6 +93,16 @@ describe("secrets", () => {
     for (const secret of ["attacker", "Xy9", ":pw@", "line1", 'a"#b']) expect(text).not.toContain(secret);
   });
 
+  it("reports a DSN with a stray % as a config error naming the key, never the DSN", () => {
+    const config = validConfig(stagingRaw());
+    const dsn = "postgres://postgres.hotdashstagingref0:50%off-Secret@aws-0-us-east-1.pooler.supabase.com:5432/postgres";
+    const issues = crossCheckDatabaseUrl(config, dsn);
+    expect(issues).toEqual([
+      expect.objectContaining({ key: "chatwoot:databaseUrl", message: expect.stringContaining("percent-encoding") }),
+    ]);
+    expect(JSON.stringify(issues)).not.toContain("off-Secret");
+  });
+
   it("cross-checks a whole DSN against the plain endpoint fields", () => {
     const config = validConfig(stagingRaw());
     const good = "postgres://postgres.hotdashstagingref0:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres";

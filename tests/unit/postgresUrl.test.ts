@@ -58,6 +58,9 @@ describe("parsePostgresUrl", () => {
     ["mysql://u:p@h/db", 'scheme "mysql"'],
     ["postgres://u:p@h:5432/", "no database name"],
     ["postgres://h:5432/db", "no user"],
+    ["postgres://u:p%zz@h:5432/db", "invalid percent-encoding in its password"],
+    ["postgres://u%E0%A4%A:pw@h:5432/db", "invalid percent-encoding in its user"],
+    ["postgres://u:pw@h:5432/d%b", "invalid percent-encoding in its database name"],
   ])("rejects %s naming the field but not the value", (url, why) => {
     let error: unknown;
     try {
@@ -69,5 +72,6 @@ describe("parsePostgresUrl", () => {
     expect((error as Error).message).toContain("chatwoot:databaseUrl");
     expect((error as Error).message).toContain(why);
     if (url.includes(":p@")) expect((error as Error).message).not.toContain(":p@");
+    for (const part of [url, "p%zz", "u%E0", "d%b"]) expect((error as Error).message).not.toContain(part);
   });
 });

@@ -289,6 +289,18 @@ describe("config errors stop the program before any resource", () => {
     ["a DSN with no host", { databaseUrl: "postgresql://postgres:dsn-pw-3@/postgres" }, "chatwoot:databaseUrl", "dsn-pw-3"],
     ["a Redis URL without its scheme", { redisUrl: "default:redis-pw-4@127.0.0.1:6379" }, "chatwoot:redisUrl", "redis-pw-4"],
     ["a short SECRET_KEY_BASE", { secretKeyBase: "short-key-5" }, "chatwoot:secretKeyBase", "short-key-5"],
+    [
+      "a DSN with a stray % in its password",
+      { databaseUrl: "postgres://postgres.hotdashstagingref0:dsn-pw-6%zz@aws-0-us-east-1.pooler.supabase.com:5432/postgres" },
+      "chatwoot:databaseUrl",
+      "dsn-pw-6",
+    ],
+    [
+      "a password that would inject another Fly secret",
+      { databasePassword: 'db-pw-7"""\nDATABASE_URL=postgres://attacker:x@evil.example.com/postgres' },
+      "chatwoot:databasePassword",
+      "db-pw-7",
+    ],
   ];
 
   it.each(BAD_SECRETS)("the whole program rejects %s without printing it", async (_what, secrets, key, credential) => {
