@@ -160,6 +160,8 @@ beforeAll(async () => {
   await set(configs.staging, "set", "--secret", "chatwoot:redisUrl", "rediss://default:placeholder@redis.example:6379");
   await set(configs.staging, "set", "--secret", "chatwoot:secretKeyBase", "placeholder".repeat(8));
   await set(configs.staging, "set", "--secret", "chatwoot:flyApiToken", "placeholder-fly-api-token");
+  await set(configs.staging, "set", "--secret", "chatwoot:storageAccessKeyId", "placeholder-storage-key-id");
+  await set(configs.staging, "set", "--secret", "chatwoot:storageSecretAccessKey", "placeholder-storage-secret-key");
 
   configs.noKey = join(tmp, "staging-no-secret-key-base.yaml");
   copyFileSync(configs.staging, configs.noKey);
