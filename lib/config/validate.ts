@@ -26,7 +26,11 @@ export interface RawEntry {
   secret: boolean;
 }
 
-const isCredentialKey = (key: string): key is CredentialKey => key in CREDENTIAL_KEYS;
+/** Own keys only: `constructor`, `toString` or `__proto__` are not credentials (`in` would say they are). */
+const isCredentialKey = (key: string): key is CredentialKey => Object.hasOwn(CREDENTIAL_KEYS, key);
+
+/** A map without a prototype: a `__proto__` key is then an ordinary (unknown) key, never the prototype. */
+const emptyMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 /**
  * Splits `chatwoot:*` entries into plain and secret values, rejecting a secret key stored in plaintext
@@ -37,8 +41,8 @@ export function splitEntries(entries: Record<string, RawEntry>): {
   credentials: Record<string, unknown>;
   issues: ConfigIssue[];
 } {
-  const plain: Record<string, unknown> = {};
-  const credentials: Record<string, unknown> = {};
+  const plain = emptyMap<unknown>();
+  const credentials = emptyMap<unknown>();
   const issues: ConfigIssue[] = [];
   for (const [fullKey, entry] of Object.entries(entries)) {
     if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;

@@ -52,6 +52,16 @@ describe("config checker", () => {
     expect(JSON.stringify(result)).not.toContain("plaintextpw");
   });
 
+  it("reads chatwoot:constructor and chatwoot:__proto__ as unknown plain keys, never as credentials", () => {
+    const text = staging + "  chatwoot:constructor: x\n  chatwoot:__proto__:\n    secure: v1:abc\n";
+    const result = checkStackText(text);
+    expect(exitCode(result)).toBe(1);
+    expect(result.issues).toEqual([
+      expect.objectContaining({ key: "chatwoot:__proto__", message: expect.stringContaining("must be plain") }),
+      expect.objectContaining({ key: "chatwoot:constructor", message: "unknown key" }),
+    ]);
+  });
+
   it("accepts encrypted secrets as set", () => {
     const withSecrets =
       staging +

@@ -59,6 +59,33 @@ describe("secrets", () => {
     expect(JSON.stringify(issues)).not.toContain("hunter2");
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "treats chatwoot:%s as an unknown plain key, not as a credential",
+    (name) => {
+      const { plain, credentials, issues } = splitEntries({ [`chatwoot:${name}`]: { value: "x", secret: false } });
+      expect(issues).toEqual([]);
+      expect(Object.keys(credentials)).toEqual([]);
+      expect(Object.keys(plain)).toEqual([name]);
+      expect(validatePlain({ ...stagingRaw(), ...plain }).issues).toEqual([
+        expect.objectContaining({ key: `chatwoot:${name}`, message: "unknown key" }),
+      ]);
+    },
+  );
+
+  it("never takes credentials from a chatwoot:__proto__ entry", () => {
+    const smuggled = { redisUrl: "redis://:proto-pw@r:6379", databasePassword: "proto-db-pw" };
+    for (const secret of [true, false]) {
+      const { plain, credentials, issues } = splitEntries({ "chatwoot:__proto__": { value: smuggled, secret } });
+      expect(Object.getPrototypeOf(credentials)).toBeNull();
+      expect(Object.getPrototypeOf(plain)).toBeNull();
+      expect((credentials as Record<string, unknown>).redisUrl).toBeUndefined();
+      expect((plain as Record<string, unknown>).redisUrl).toBeUndefined();
+      expect(validateCredentials(credentials).issues.map((i) => i.key)).toContain("chatwoot:redisUrl");
+      if (secret) expect(issues.map((i) => i.key)).toEqual(["chatwoot:__proto__"]);
+      expect(JSON.stringify(issues)).not.toContain("proto-pw");
+    }
+  });
+
   it("refuses a budget key stored as a secret (the budget must be readable without the passphrase)", () => {
     const { issues } = splitEntries({ "chatwoot:database": { value: {}, secret: true } });
     expect(issues[0].key).toBe("chatwoot:database");

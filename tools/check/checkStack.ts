@@ -46,7 +46,8 @@ export function checkStackText(text: string, file = "stack file"): CheckResult {
       verdicts: [],
     };
   }
-  const entries: Record<string, RawEntry> = {};
+  // Without a prototype, so that no key of the file (`__proto__` included) is anything but an entry.
+  const entries: Record<string, RawEntry> = Object.create(null);
   for (const [key, value] of Object.entries(config)) entries[key] = { value, secret: isEncrypted(value) };
   const { plain, credentials, issues } = splitEntries(entries);
   const validated = validatePlain(plain);
