@@ -10,8 +10,9 @@
  *   SIDEKIQ_SHUTDOWN_TIMEOUT, else 25) for running jobs, push the unfinished ones back with
  *   `RPUSH queue:<q> <payload>` ("Pushed N jobs back to Redis"), exit 0. A SIGKILL before that
  *   loses them, as on a real machine.
- * Jobs the stand-in knows: `FakeChatwoot::SleepJob` with args [milliseconds]: records
- * `{jid, machine, instance}` in the list `fake-chatwoot:started`, sleeps, then records it in
+ * Jobs the stand-in knows: `FakeChatwoot::SleepJob` with args [milliseconds, gate?]: records
+ * `{jid, machine, instance}` in the list `fake-chatwoot:started`, sleeps (ending early once the key
+ * `fake-chatwoot:gate:<gate>` exists), then records it in
  * `fake-chatwoot:done`. Any other class is logged and recorded in `fake-chatwoot:failed`.
  */
 import * as fs from "node:fs";
@@ -88,7 +89,13 @@ export function runWorker(args: string[]): void {
       }
       info("worker", `${job.class} JID-${job.jid}: start`);
       await record("started", job);
-      await sleep(Number(job.args[0] ?? 0));
+      // Sleeps args[0] ms, or less when args[1] names a gate and the key fake-chatwoot:gate:<name> appears.
+      const until = Date.now() + Number(job.args[0] ?? 0);
+      const gate = typeof job.args[1] === "string" ? `fake-chatwoot:gate:${job.args[1]}` : undefined;
+      while (Date.now() < until && running.has(job.jid)) {
+        if (gate && (await pusher?.ok(["EXISTS", gate])) === 1) break;
+        await sleep(Math.min(100, until - Date.now()));
+      }
       if (quiet && !running.has(job.jid)) return; // pushed back already: the process is exiting
       await record("done", job);
       info("worker", `${job.class} JID-${job.jid}: done`);
