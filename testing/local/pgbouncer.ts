@@ -23,10 +23,10 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Client, type ClientConfig } from "pg";
+import { freePort } from "./freePort";
 
 export type PoolMode = "session" | "transaction" | "statement";
 export type AuthType = "plain" | "md5" | "scram-sha-256" | "trust";
@@ -135,18 +135,6 @@ function which(name: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,24 +8,13 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { s3Request, type S3Settings } from "../doubles/fake-chatwoot/src/s3";
+import { freePort } from "../local/freePort";
 
 /** versitygw's default region (its --region flag): requests must be signed for it. */
 export const S3_REGION = "us-east-1";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The server binary: $CHATWOOT_S3_SERVER, else what testing/s3/build.sh builds or finds in the cache. */
 export function s3ServerBinary(): string {

@@ -9,11 +9,11 @@
  * of the suite on one machine never share a queue.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import * as net from "node:net";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RedisConnection } from "../../testing/doubles/fake-chatwoot/src/resp";
+import { freePort } from "../../testing/local/freePort";
 import { planOf, stagingWith } from "../support/configs";
 import { waitFor } from "../support/waitFor";
 
@@ -115,17 +115,6 @@ async function enqueue(jid: string, ms: number, gate?: string): Promise<void> {
     created_at: Date.now() / 1000,
   };
   await redis.ok(["LPUSH", "queue:default", JSON.stringify(job)]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 beforeAll(async () => {
