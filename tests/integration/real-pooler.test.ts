@@ -77,6 +77,8 @@ function plainConfig({ sidekiqConcurrency, migrations }: Case): Record<string, u
       limits: { poolSize: MICRO_POOL_SIZE, maxConnections: serverMaxConnections },
     },
     budget: { consoleReserve: 1, headroomPercent: 80 },
+    // Attachments in a bucket, as every deployable config has them (attachments-off-machine-disk).
+    storage: { service: "s3_compatible", bucket: "chatwoot-pooler-test", endpoint: "https://fly.storage.tigris.dev", region: "auto" },
   };
 }
 
