@@ -280,7 +280,8 @@ describe("secrets import parser (flyctl internal/command/secrets/parser.go)", ()
       "   ",
       'QUOTED="a b c"',
       "DOLLAR=pa$$word$HOME",
-      "HASH=abc#def # not a comment",
+      "HASH=abc#def # cut at the first #",
+      'QUOTED_HASH="abc#def"',
       "  SPACED_KEY  =   leading spaces go, trailing stay  ",
       'LEAD_IN_QUOTES="  x"',
       'INNER="say "hi""',
@@ -302,7 +303,9 @@ describe("secrets import parser (flyctl internal/command/secrets/parser.go)", ()
     expect(parseSecrets(input)).toEqual({
       QUOTED: "a b c",
       DOLLAR: "pa$$word$HOME",
-      HASH: "abc#def # not a comment",
+      // flyctl cuts an unquoted value at its first "#" and keeps a "#" that sits inside quotes.
+      HASH: "abc",
+      QUOTED_HASH: "abc#def",
       SPACED_KEY: "leading spaces go, trailing stay  ",
       LEAD_IN_QUOTES: "  x",
       INNER: 'say "hi"',
@@ -393,6 +396,7 @@ describe("fake flyctl: apps, secrets, flags, faults", () => {
       'URL="postgres://u:p%40ss@db:5432/x?sslmode=require"',
       "DOLLAR=$ecret$$",
       "HASH=a#b",
+      'QHASH="a#b"',
       "LEAD=   spaced",
       'KEY="""-----BEGIN-----',
       "body",
@@ -405,7 +409,8 @@ describe("fake flyctl: apps, secrets, flags, faults", () => {
     expect(Object.fromEntries(Object.entries(secrets).map(([k, s]) => [k, s.value]))).toEqual({
       URL: "postgres://u:p%40ss@db:5432/x?sslmode=require",
       DOLLAR: "$ecret$$",
-      HASH: "a#b",
+      HASH: "a",
+      QHASH: "a#b",
       LEAD: "spaced",
       KEY: "-----BEGIN-----\nbody\n-----END-----",
     });
@@ -414,13 +419,13 @@ describe("fake flyctl: apps, secrets, flags, faults", () => {
       fly(dir, ["secrets", "import", "--app", "cw-secrets", "--stage"], { stdin: "OK=1\nnot a pair\n" }),
     ]);
     const rows = JSON.parse(listed.stdout) as Array<Record<string, string>>;
-    expect(rows.map((x) => x.Name)).toEqual(["DOLLAR", "HASH", "KEY", "LEAD", "URL"]);
+    expect(rows.map((x) => x.Name)).toEqual(["DOLLAR", "HASH", "KEY", "LEAD", "QHASH", "URL"]);
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(["CreatedAt", "Digest", "Name"]);
     expect(listed.stdout).not.toContain("ecret");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("Secrets must be provided as NAME=VALUE pairs (not a pair is invalid)");
     await ok(dir, ["secrets", "unset", "HASH", "LEAD", "--app", "cw-secrets", "--stage"]);
-    expect(Object.keys(readState(dir).apps["cw-secrets"].secrets).sort()).toEqual(["DOLLAR", "KEY", "URL"]);
+    expect(Object.keys(readState(dir).apps["cw-secrets"].secrets).sort()).toEqual(["DOLLAR", "KEY", "QHASH", "URL"]);
   });
 
   it("faults: fail exits with the given code and text before doing anything; hang blocks until killed", async () => {
