@@ -9,9 +9,9 @@ import { encodeSecretsForImport, UnencodableSecretError } from "../lib/secretsIm
 import { jsonEnv, log, result, stepContext } from "./context";
 import { StepError } from "./flyctl";
 
+/** One row of `flyctl secrets list --json` (flyctl 0.4.87 internal/command/secrets/list.go, SecretWithStatus). */
 interface ListedSecret {
-  Name?: string;
-  name?: string;
+  name: string;
 }
 
 function previousKeys(): string[] {
@@ -27,7 +27,7 @@ function previousKeys(): string[] {
 async function existingKeys(ctx: ReturnType<typeof stepContext>): Promise<Set<string> | undefined> {
   const listed = await ctx.fly.run(["secrets", "list", "--app", ctx.app, "--json"]);
   if (listed.code !== 0) return undefined;
-  return new Set((JSON.parse(listed.stdout) as ListedSecret[]).map((s) => s.Name ?? s.name ?? ""));
+  return new Set((JSON.parse(listed.stdout) as ListedSecret[]).map((s) => s.name));
 }
 
 export async function importSecrets(): Promise<void> {

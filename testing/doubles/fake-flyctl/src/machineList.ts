@@ -40,12 +40,20 @@ export function machineJson(m: Machine) {
       metadata: m.config.metadata,
       init: m.config.init,
       restart: m.config.restart,
+      // flyctl machine run always sends a DNS config (internal/command/machine/run.go); empty unless
+      // --skip-dns-registration, so fly-go's omitempty leaves `{}`.
+      ...(m.processGroup === null ? { dns: {} } : {}),
     },
     // Fly reports the image's registry host here; the stand-in has no registry and nothing reads it.
     image_ref: { registry: "", repository, tag, digest: "" },
     created_at: m.createdAt,
     updated_at: m.updatedAt,
     events: m.events.map(flyGoEvent),
+    // fly-go Machine (machine_types.go): version beside instance_id, host_status, and cordoned,
+    // the one field without omitempty.
+    version: m.instanceId,
+    host_status: "ok",
+    cordoned: false,
   };
 }
 

@@ -1,4 +1,10 @@
-/** `secrets list --app A --json`: [{Name, Digest, CreatedAt}], never values (internal/command/secrets/list.go). */
+/**
+ * `secrets list --app A --json`: [{name, digest, status}], never values (flyctl
+ * internal/command/secrets/list.go, SecretWithStatus). flyctl computes the status from each secret's
+ * update time against the machines' release times; the double keeps the outcome of that per secret
+ * instead: "Staged" until a machine was created or updated after it, then "Deployed" (an app with
+ * no machines lists every secret as "Staged", as computeSecretStatus does).
+ */
 import { requireApp } from "./apps";
 import { type CommandSpec, F } from "./cli";
 
@@ -10,14 +16,15 @@ export const secretsList: CommandSpec = {
   mutating: false,
   run: ({ stateDir, parsed, out }) => {
     const app = requireApp(stateDir, parsed.strings.app);
+    const noMachines = Object.keys(app.machines).length === 0;
     const rows = Object.entries(app.secrets)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, s]) => ({ Name: name, Digest: s.digest, CreatedAt: s.createdAt }));
+      .map(([name, s]) => ({ name, digest: s.digest, status: noMachines || s.staged ? "Staged" : "Deployed" }));
     if (parsed.bools.json) {
       out(JSON.stringify(rows, null, 2));
       return;
     }
-    out(["NAME", "DIGEST", "CREATED AT"].join("\t"));
-    for (const r of rows) out([r.Name, r.Digest, r.CreatedAt].join("\t"));
+    out(["NAME", "DIGEST", "STATUS"].join("\t"));
+    for (const r of rows) out([r.status === "Staged" ? `* ${r.name}` : r.name, r.digest, r.status].join("\t"));
   },
 };
