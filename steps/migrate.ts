@@ -50,6 +50,16 @@ function exitCodeOf(machine: ListedMachine): { code: number; oomKilled: boolean 
   return event && { code: event.exit_code ?? 0, oomKilled: Boolean(event.oom_killed) };
 }
 
+/**
+ * `fly machine run` waits for the machine to be started (internal/machine/wait.go) and exits 1 when
+ * the machine, with restart policy "no", is already stopped: a command that finishes before that
+ * wait looks like a failed launch. A machine that is stopped with an exit event did run; its exit
+ * event, not flyctl's exit code, says how the migration went.
+ */
+function exitedBeforeRunSawItStart(machine: ListedMachine): boolean {
+  return machine.state === "stopped" && exitCodeOf(machine) !== undefined;
+}
+
 async function destroy(ctx: StepContext, id: string): Promise<void> {
   const destroyed = await ctx.fly.run(["machine", "destroy", id, "--app", ctx.app, "--force"]);
   if (destroyed.code === 0) log(`removed migration machine ${id}`);
@@ -94,13 +104,15 @@ export async function migrate(): Promise<void> {
   ];
   const run = await ctx.fly.run(runArgs);
   const machine = await findMachine(ctx, (m) => m.name === name);
-  if (run.code !== 0 || !machine) {
-    if (machine) await destroy(ctx, machine.id);
+  if (!machine)
     throw run.code !== 0
       ? ctx.fly.failure(runArgs, run)
       : new StepError(
           `migration machine ${name} disappeared right after it started; web and worker keep their current image. Run pulumi up again`,
         );
+  if (run.code !== 0 && !exitedBeforeRunSawItStart(machine)) {
+    await destroy(ctx, machine.id);
+    throw ctx.fly.failure(runArgs, run);
   }
   try {
     const waitArgs = ["machine", "wait", machine.id, "--app", ctx.app, "--state", "stopped", "--wait-timeout", `${spec.timeoutSeconds}s`];

@@ -160,6 +160,14 @@ describe("migration step", () => {
     expect(JSON.stringify(runCall?.argv)).not.toContain("postgres://");
   });
 
+  it("reads exit code 0 of a migration that ended before flyctl saw it start (machine run exits 1 then)", async () => {
+    fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 0, times: 1 }]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+    expect(run.stderr).toContain("migration finished with exit code 0");
+    expect(run.code).toBe(0);
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
   it("fails on a non-zero exit code and still removes the machine", async () => {
     fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 3, times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
@@ -179,6 +187,6 @@ describe("migration step", () => {
     fly.faults([{ command: "machine run", mode: "lose-machine", times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "20"] }) });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/migration machine migrate-[a-z0-9]+ disappeared .*web and worker keep their current image/);
+    expect(run.stderr).toMatch(/migration machine [a-z0-9-]+ disappeared .*web and worker keep their current image/);
   });
 });

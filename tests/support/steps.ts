@@ -1,31 +1,36 @@
-/** Runs the step scripts (steps/main.ts) the way the Commands do, against the flyctl stand-in. */
+/**
+ * Runs the step scripts (steps/main.ts) the way the Commands do, against real flyctl and the fake Fly
+ * API (testing/doubles/fake-fly-api), or the fake-flyctl double when real flyctl is missing (said loudly).
+ */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../../lib/stepContract";
+import { FlyDouble } from "../../testing/doubles/fake-fly-api/src/harness";
 import { readCalls, type CallRecord } from "../../testing/doubles/fake-flyctl/src/calllog";
 import { readState, type State } from "../../testing/doubles/fake-flyctl/src/store";
 import { spawnCollect, type Collected } from "../../testing/local/spawnCollect";
 import { REPO } from "./configs";
 
-export const FAKE_FLYCTL = join(REPO, "testing/doubles/fake-flyctl/bin/flyctl");
-
 export type StepRun = Collected;
 
 export class FakeFly {
   readonly dir = mkdtempSync(join(tmpdir(), "fake-fly-"));
+  /** Fly.io for these tests: real flyctl against the fake API, or the fallback double. */
+  readonly double = new FlyDouble(this.dir, ["hotdash"]);
 
   constructor(readonly token = "FlyV1 fm2_steps-test-token-0123456789") {}
 
   /** Runs one step with the env a Command would give it. */
-  step(step: string, env: Record<string, string>): Promise<StepRun> {
+  async step(step: string, env: Record<string, string>): Promise<StepRun> {
+    await this.double.start();
     return spawnCollect("node", ["-r", "ts-node/register/transpile-only", "steps/main.ts", step], {
       cwd: REPO,
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        FAKE_FLY_STATE_DIR: this.dir,
-        [ENV.flyctl]: FAKE_FLYCTL,
+        ...this.double.env(),
+        [ENV.flyctl]: this.double.flyctl,
         [ENV.flyctlTimeout]: "120",
         [ENV.flyToken]: this.token,
         ...env,
@@ -33,9 +38,10 @@ export class FakeFly {
     }).done;
   }
 
-  /** Runs the stand-in flyctl directly (for setup and inspection). */
-  fly(args: string[]): Promise<StepRun> {
-    return spawnCollect(FAKE_FLYCTL, args, { env: { ...process.env, FAKE_FLY_STATE_DIR: this.dir, FLY_API_TOKEN: this.token } }).done;
+  /** Runs flyctl directly (for setup and inspection), through the same double. */
+  async fly(args: string[]): Promise<StepRun> {
+    await this.double.start();
+    return spawnCollect(this.double.flyctl, args, { env: { ...process.env, ...this.double.env(), FLY_API_TOKEN: this.token } }).done;
   }
 
   state(): State {
@@ -57,6 +63,7 @@ export class FakeFly {
   /** Destroys every app (and so every machine process) and removes the state. */
   async cleanup(): Promise<void> {
     for (const app of Object.keys(this.state().apps)) await this.fly(["apps", "destroy", app, "--yes"]);
+    await this.double.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
