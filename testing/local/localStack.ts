@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Client } from "pg";
 import { parse, stringify } from "yaml";
+import { FlyDouble } from "../doubles/fake-fly-api/src/harness";
 import { readCalls, type CallRecord } from "../doubles/fake-flyctl/src/calllog";
 import { readState, type Machine } from "../doubles/fake-flyctl/src/store";
 import { findLeaks, type Leak } from "./leakScan";
@@ -61,6 +62,8 @@ const PROCESS_SAMPLE_MS = 200;
 export class LocalStack {
   readonly stateDir: string;
   readonly fakeFlyDir: string;
+  /** Fly.io: real flyctl against the fake Fly API, or the fake-flyctl double when flyctl is missing. */
+  readonly fly: FlyDouble;
   readonly session: PgBouncer;
   transaction?: PgBouncer;
   /** The S3-compatible server the attachments go to (stands in for Tigris or Supabase Storage). */
@@ -79,6 +82,8 @@ export class LocalStack {
   constructor(stateDir = join(REPO, ".state"), options: LocalStackOptions = {}) {
     this.stateDir = stateDir;
     this.fakeFlyDir = join(stateDir, "fly");
+    // The org of stack-template.yaml (chatwoot:fly.org).
+    this.fly = new FlyDouble(this.fakeFlyDir, ["local"]);
     this.session = new PgBouncer({
       poolMode: "session",
       defaultPoolSize: 15,
@@ -93,6 +98,7 @@ export class LocalStack {
     rmSync(this.stateDir, { recursive: true, force: true });
     for (const dir of [this.stateDir, this.fakeFlyDir, join(this.stateDir, "backend"), join(this.stateDir, "project")])
       mkdirSync(dir, { recursive: true });
+    await this.fly.start();
     await this.session.start();
     await this.s3.start();
     await this.s3.createBucket(ATTACHMENTS_BUCKET);
@@ -171,7 +177,7 @@ export class LocalStack {
     config["chatwoot:storage"] = overrides.localStorage
       ? { service: "local" }
       : { service: "s3_compatible", bucket: ATTACHMENTS_BUCKET, endpoint: this.s3.endpoint, region: this.s3.region, forcePathStyle: true };
-    config["chatwoot:flyctl"] = join(REPO, "testing/doubles/fake-flyctl/bin/flyctl");
+    config["chatwoot:flyctl"] = this.fly.flyctl;
     for (const [key, value] of Object.entries(previous?.config ?? {})) {
       if (typeof value === "object" && value !== null && "secure" in value) config[key] = value;
     }
@@ -289,6 +295,7 @@ export class LocalStack {
     await this.transaction?.stop();
     await this.session.stop();
     await this.s3.stop();
+    await this.fly.stop();
   }
 
   /** Runs a command in the stack's environment (toolchain, backend, flyctl stand-in state). */

@@ -35,7 +35,8 @@ function describeUp(o: scenario.UpObservation): void {
 
 async function main(): Promise<number> {
   const stack = new LocalStack();
-  say(bold("Local target: PostgreSQL, PgBouncer session pool (15 clients, like Supabase Micro), flyctl stand-in, real Pulumi engine"));
+  say(bold("Local target: PostgreSQL, PgBouncer session pool (15 clients, like Supabase Micro), real Pulumi engine"));
+  say(`  Fly.io: ${stack.fly.describe()}`);
   await stack.start();
   try {
     say(
