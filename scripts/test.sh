@@ -10,6 +10,7 @@ cd "$root"
 echo "== typecheck, lint, format" >&2
 npx tsc --noEmit -p tsconfig.json
 npx eslint .
+bash scripts/lint-workflows.sh # actionlint over .github/workflows (built once into ~/.cache/chatwoot-fly)
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 
 work=$(mktemp -d)
