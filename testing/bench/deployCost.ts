@@ -3,7 +3,7 @@
  * the same flyctl stand-in and PgBouncer session pool.
  */
 import { encodeSecretsForImport } from "../../lib/secretsImport";
-import { LocalStack, REPO, type StackOverrides } from "../local/localStack";
+import { LocalStack, type StackOverrides } from "../local/localStack";
 import { IMAGE_NEW, IMAGE_OLD } from "../local/scenario";
 import { join } from "node:path";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -108,7 +108,7 @@ export async function deployCost(say: (line?: string) => void): Promise<Cost[]> 
 async function handRun(stack: LocalStack): Promise<Cost[]> {
   // By hand the operator's own token is in the environment (the stack passes its configured one).
   const flyctl = (args: string[], stdin?: string) =>
-    stack.run("env", ["FLY_API_TOKEN=hand-run-token", join(REPO, "testing/doubles/fake-flyctl/bin/flyctl"), ...args], stdin);
+    stack.run("env", ["FLY_API_TOKEN=hand-run-token", stack.fly.flyctl, ...args], stdin);
   const fly = (label: string, args: string[], stdin?: string) => measure(stack, label, () => flyctl(args, stdin));
   const app = "chatwoot-local";
   const s = stack.session;

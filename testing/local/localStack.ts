@@ -51,6 +51,8 @@ export const ATTACHMENTS_BUCKET = "chatwoot-local-attachments";
 export interface LocalStackOptions {
   /** Password of the stack's database role (default random): tests use awkward ones. */
   databasePassword?: string;
+  /** Which Fly.io stand-in to drive (FlyDouble): real flyctl against the fake Fly API unless "fake-flyctl". */
+  fly?: "fake-flyctl";
 }
 
 /** A command started in the stack's environment, and its result once it exits. */
@@ -83,7 +85,7 @@ export class LocalStack {
     this.stateDir = stateDir;
     this.fakeFlyDir = join(stateDir, "fly");
     // The org of stack-template.yaml (chatwoot:fly.org).
-    this.fly = new FlyDouble(this.fakeFlyDir, ["local"]);
+    this.fly = new FlyDouble(this.fakeFlyDir, ["local"], options.fly);
     this.session = new PgBouncer({
       poolMode: "session",
       defaultPoolSize: 15,

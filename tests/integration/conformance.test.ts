@@ -4,11 +4,12 @@
  * in exit code, in JSON shape (keys and value types, recursively) or in the text the product reads
  * (the error texts steps/ matches, the values it parses) fails. Skipped, loudly, without real flyctl.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FAKE_FLYCTL, FlyDouble, realFlyctl } from "../../testing/doubles/fake-fly-api/src/harness";
 import { spawnCollect, type Collected } from "../../testing/local/spawnCollect";
+import { planOf, stagingWith } from "../support/configs";
 
 jest.setTimeout(300_000);
 
@@ -252,6 +253,47 @@ describeReal("conformance: real flyctl against the fake Fly API vs the fake-flyc
     const list = await both(() => ["machine", "list", "--app", APP, "--json"]);
     expect(json(list.real)).toEqual([]);
     expect(json(list.double)).toEqual([]);
+  });
+
+  it("deploy of the stack's fly.toml, then scale count: same exit codes, machines and process groups", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "conformance-toml-"));
+    const file = join(dir, "fly.toml");
+    const plan = planOf(stagingWith({ app: { name: APP }, rails: { railsMaxThreads: 1, sidekiqConcurrency: 2 } }));
+    writeFileSync(file, plan.flyToml);
+    // No database here: the Chatwoot stand-ins retry a missing one and keep serving their health check.
+    await both(
+      () => ["secrets", "import", "--app", APP, "--stage"],
+      `REDIS_URL="redis://127.0.0.1:6379/14"\nDATABASE_URL="postgres://nobody@127.0.0.1:1/none"\n`,
+    );
+    await both(() => ["deploy", "--app", APP, "--image", IMAGE, "--config", file, "--strategy", "rolling", "--ha=false", "--yes"]);
+    const groups = (out: Collected) =>
+      json<Array<{ config: { metadata?: Record<string, string> } }>>(out)
+        .map((m) => m.config.metadata?.fly_process_group ?? "none")
+        .sort();
+    const deployed = await both(() => ["machine", "list", "--app", APP, "--json"]);
+    // The double runs no Fly proxy: it lists neither the services of fly.toml nor their checks
+    // (its README, "Not emulated"); the product reads neither.
+    const withoutProxy = (out: Collected): Collected => ({
+      ...out,
+      stdout: JSON.stringify(
+        json<Array<Record<string, unknown> & { config: Record<string, unknown> }>>(out).map((m) => {
+          const copy = structuredClone(m);
+          delete copy.checks;
+          delete copy.config.services;
+          return copy;
+        }),
+      ),
+    });
+    sameShape(withoutProxy(deployed.real), withoutProxy(deployed.double), "machine list after deploy");
+    expect(groups(deployed.real)).toEqual(["web", "worker"]);
+    expect(groups(deployed.double)).toEqual(groups(deployed.real));
+    await both(() => ["scale", "count", "web=0", "worker=0", "--app", APP, "--yes"]);
+    const again = await both(() => ["scale", "count", "web=0", "worker=0", "--app", APP, "--yes"]);
+    for (const out of [again.real, again.double]) expect(text(out)).toContain("App already scaled to desired state");
+    const scaled = await both(() => ["machine", "list", "--app", APP, "--json"]);
+    expect(groups(scaled.real)).toEqual([]);
+    expect(groups(scaled.double)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("apps destroy --yes: gone from apps list", async () => {

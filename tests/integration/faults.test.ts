@@ -19,7 +19,11 @@ const CLOSED_PORT = 9; // discard: nothing listens there on these machines
 
 describe("faults mid-deploy", () => {
   const dir = mkdtempSync(join(tmpdir(), "chatwoot-faults-"));
-  const stack = new LocalStack(join(dir, "state"));
+  // The fake-flyctl double, on purpose: through real flyctl three cases differ, not yet brought over:
+  // flyctl's own error wording; `fly deploy` creates a machine for a process group that has none
+  // (internal/command/deploy/machines_deploymachinesapp.go, unless --update-only), which the scale
+  // step then removes again; and an injected scale count failure that did not fail the run.
+  const stack = new LocalStack(join(dir, "state"), { fly: "fake-flyctl" });
   let config: StackOverrides = { image: IMAGE_OLD, migrations: "direct" };
 
   const images = () => [

@@ -27,6 +27,8 @@ export function realFlyctl(): { path: string } | { reason: string } {
 }
 
 let warned = false;
+/** The reason when a caller picks the double itself: no fallback, nothing to warn about. */
+const CHOSEN = "the fake-flyctl double, chosen by the test";
 
 /** Says once per process, on stderr, that the double stands in for real flyctl, and why. */
 function warnFallback(reason: string): void {
@@ -45,11 +47,18 @@ export class FlyDouble {
   private api?: FakeFlyApi;
   private readonly real: ReturnType<typeof realFlyctl>;
 
+  /** `prefer` "fake-flyctl": this caller drives the double on purpose (it says why), not as a fallback. */
   constructor(
     readonly stateDir: string,
     private readonly orgs: string[] = [],
+    prefer?: "fake-flyctl",
   ) {
-    this.real = process.env.CHATWOOT_FLY_DOUBLE === "fake-flyctl" ? { reason: "CHATWOOT_FLY_DOUBLE=fake-flyctl" } : realFlyctl();
+    this.real =
+      prefer === "fake-flyctl"
+        ? { reason: CHOSEN }
+        : process.env.CHATWOOT_FLY_DOUBLE === "fake-flyctl"
+          ? { reason: "CHATWOOT_FLY_DOUBLE=fake-flyctl" }
+          : realFlyctl();
     this.kind = "path" in this.real ? "real flyctl" : "fake-flyctl";
     this.flyctl = "path" in this.real ? FLYCTL_RECORDER : FAKE_FLYCTL;
   }
@@ -57,7 +66,7 @@ export class FlyDouble {
   /** Starts the fake Fly API (real flyctl) or warns that the double stands in. Idempotent. */
   async start(): Promise<this> {
     if ("reason" in this.real) {
-      warnFallback(this.real.reason);
+      if (this.real.reason !== CHOSEN) warnFallback(this.real.reason);
       return this;
     }
     this.api ??= await new FakeFlyApi(this.stateDir, { flyctl: this.real.path, orgs: this.orgs }).start();

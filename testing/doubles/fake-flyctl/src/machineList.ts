@@ -1,4 +1,5 @@
 /** `machine list --app A --json`: every machine as the Machines API shows it (destroyed ones are gone). */
+import { createHash } from "node:crypto";
 import { requireApp } from "./apps";
 import { type CommandSpec, F, notEmulated } from "./cli";
 import { type Machine, readState } from "./store";
@@ -39,13 +40,24 @@ export function machineJson(m: Machine) {
       guest: m.config.guest,
       metadata: m.config.metadata,
       init: m.config.init,
-      restart: m.config.restart,
+      // flyctl sends a restart policy for `machine run` (--restart) and none on deploy, and a stop
+      // config on deploy from fly.toml's kill_signal/kill_timeout (internal/appconfig/machines.go).
+      ...(m.processGroup === null
+        ? { restart: m.config.restart }
+        : { stop_config: { signal: m.killSignal, timeout: `${Math.round(m.killTimeoutMs / 1000)}s` } }),
       // flyctl machine run always sends a DNS config (internal/command/machine/run.go); empty unless
       // --skip-dns-registration, so fly-go's omitempty leaves `{}`.
       ...(m.processGroup === null ? { dns: {} } : {}),
     },
     // Fly reports the image's registry host here; the stand-in has no registry and nothing reads it.
-    image_ref: { registry: "", repository, tag, digest: "" },
+    // `machine run` resolves the image to a digest first (none on deploy with --image, whose image_ref
+    // carries no digest); the stand-in has no registry, so the digest is made from the ref.
+    image_ref: {
+      registry: "",
+      repository,
+      tag,
+      ...(m.processGroup === null ? { digest: `sha256:${createHash("sha256").update(m.config.image).digest("hex")}` } : {}),
+    },
     created_at: m.createdAt,
     updated_at: m.updatedAt,
     events: m.events.map(flyGoEvent),
