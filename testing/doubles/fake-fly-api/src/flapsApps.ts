@@ -1,5 +1,6 @@
 /** Machines API apps and secrets (fly-go flaps/flaps_apps.go, flaps_secrets.go). */
 import { createHash } from "node:crypto";
+import { newApp } from "../../fake-flyctl/src/apps";
 import { readState, update } from "../../fake-flyctl/src/store";
 import { destroyMachine } from "../../fake-flyctl/src/runtime";
 import { isoNow } from "../../fake-flyctl/src/time";
@@ -77,17 +78,7 @@ export const appRoutes: Route[] = [
       const app = update(req.stateDir, (state) => {
         if (state.apps[name] || (state.foreignApps ?? []).includes(name))
           throw new ApiError(422, "Validation failed: Name has already been taken");
-        const created: ApiApp = {
-          id: name,
-          name,
-          org,
-          status: "pending",
-          deployed: false,
-          createdAt: isoNow(),
-          secrets: {},
-          releases: [],
-          machines: {},
-        };
+        const created: ApiApp = newApp(name, org);
         state.apps[name] = created;
         return created;
       });

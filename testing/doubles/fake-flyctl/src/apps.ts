@@ -4,6 +4,11 @@ import { FlyError } from "./errors";
 import { type AppState, readState, update } from "./store";
 import { isoNow } from "./time";
 
+/** A new app as Fly creates it: pending, never deployed, nothing in it (one shape for both doubles). */
+export function newApp(name: string, org: string): AppState {
+  return { id: name, name, org, status: "pending", deployed: false, createdAt: isoNow(), secrets: {}, releases: [], machines: {} };
+}
+
 function appJson(a: AppState) {
   return {
     ID: a.id,
@@ -58,17 +63,7 @@ export const appsCreate: CommandSpec = {
       if (state.apps[name] || (state.foreignApps ?? []).includes(name)) {
         throw new FlyError("Validation failed: Name has already been taken");
       }
-      const created: AppState = {
-        id: name,
-        name,
-        org,
-        status: "pending",
-        deployed: false,
-        createdAt: isoNow(),
-        secrets: {},
-        releases: [],
-        machines: {},
-      };
+      const created = newApp(name, org);
       state.apps[name] = created;
       return created;
     });
