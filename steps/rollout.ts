@@ -20,7 +20,24 @@ export async function deploy(): Promise<void> {
   try {
     writeFileSync(config, requireEnv(ENV.flyToml), { mode: 0o600 });
     log(`deploying ${image} to ${ctx.app} (strategy ${strategy})`);
-    await ctx.fly.ok(["deploy", "--app", ctx.app, "--image", image, "--config", config, "--strategy", strategy, "--ha=false", "--yes"]);
+    // --update-only: without it flyctl gives every process group that has no machine one
+    // (internal/command/deploy/machines_deploymachinesapp.go, resolveProcessGroupChanges), so a group
+    // set to 0 would run a machine, over the budget, until the scale step removes it. The scale step
+    // creates what is missing, from this release's fly.toml [[vm]] (internal/command/scale).
+    await ctx.fly.ok([
+      "deploy",
+      "--app",
+      ctx.app,
+      "--image",
+      image,
+      "--config",
+      config,
+      "--strategy",
+      strategy,
+      "--ha=false",
+      "--update-only",
+      "--yes",
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

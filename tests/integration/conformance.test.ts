@@ -293,6 +293,25 @@ describeReal("conformance: real flyctl against the fake Fly API vs the fake-flyc
     const scaled = await both(() => ["machine", "list", "--app", APP, "--json"]);
     expect(groups(scaled.real)).toEqual([]);
     expect(groups(scaled.double)).toEqual([]);
+    // The rollout step's deploy: --update-only leaves groups without machines alone, and scale count
+    // creates them from the release's fly.toml. A plain deploy would give each group a machine.
+    const deployArgs = ["deploy", "--app", APP, "--image", IMAGE, "--config", file, "--strategy", "rolling", "--ha=false"];
+    await both(() => [...deployArgs, "--update-only", "--yes"]);
+    const updateOnly = await both(() => ["machine", "list", "--app", APP, "--json"]);
+    expect([groups(updateOnly.real), groups(updateOnly.double)]).toEqual([[], []]);
+    await both(() => ["scale", "count", "web=1", "worker=1", "--app", APP, "--yes"]);
+    const created = await both(() => ["machine", "list", "--app", APP, "--json"]);
+    expect([groups(created.real), groups(created.double)]).toEqual([
+      ["web", "worker"],
+      ["web", "worker"],
+    ]);
+    await both(() => ["scale", "count", "web=0", "worker=0", "--app", APP, "--yes"]);
+    await both(() => [...deployArgs, "--yes"]);
+    const plain = await both(() => ["machine", "list", "--app", APP, "--json"]);
+    expect([groups(plain.real), groups(plain.double)]).toEqual([
+      ["web", "worker"],
+      ["web", "worker"],
+    ]);
     rmSync(dir, { recursive: true, force: true });
   });
 

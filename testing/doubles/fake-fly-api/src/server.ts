@@ -192,6 +192,8 @@ export class FakeFlyApi {
 function faultFail(req: Request): Reply | undefined {
   const fault = req.call?.fault as (Fault & { message?: string; status?: number }) | undefined;
   if (fault?.mode !== "fail") return undefined;
+  // flyctl's usage metrics are not the call's work: failing them only adds a warning to its output.
+  if (req.path === "/metrics_post") return undefined;
   const isGraphql = req.path === "/graphql";
   const mutating = isGraphql ? /^\s*mutation\b/.test(req.json<{ query?: string }>().query ?? "") : req.method !== "GET";
   if (!mutating) return undefined;

@@ -33,6 +33,7 @@ export const deploy: CommandSpec = {
     { name: "image", short: "i", type: "string" },
     { name: "strategy", type: "string" },
     { name: "ha", type: "bool" },
+    { name: "update-only", type: "bool" },
     { name: "remote-only", type: "bool", notEmulated: true },
     { name: "local-only", type: "bool", notEmulated: true },
   ],
@@ -55,6 +56,7 @@ export const deploy: CommandSpec = {
       );
     }
     const ha = parsed.bools.ha ?? true;
+    const updateOnly = parsed.bools["update-only"] ?? false;
 
     const release = update(stateDir, (state) => {
       const app = state.apps[name];
@@ -84,7 +86,7 @@ export const deploy: CommandSpec = {
     out(`Watch your deployment at https://fly.io/apps/${name}/monitoring`);
     out("");
     try {
-      await rollout(ctx, name, config, image, strategy, ha, release.version);
+      await rollout(ctx, name, config, image, strategy, { ha, updateOnly }, release.version);
     } catch (error) {
       finishRelease("failed");
       throw error;
@@ -102,7 +104,7 @@ async function rollout(
   config: ReturnType<typeof loadAppConfig>,
   image: string,
   strategy: string,
-  ha: boolean,
+  { ha, updateOnly }: { ha: boolean; updateOnly: boolean },
   version: number,
 ): Promise<void> {
   const { stateDir, out } = ctx;
@@ -110,9 +112,6 @@ async function rollout(
   const groups = processGroups(config);
   const specs = new Map(groups.map((g) => [g, groupSpec(config, g, image, version)]));
   const existing = appMachines(app);
-  const previousGroups = new Set(
-    app.releases.filter((r) => r.version < version && r.status === "complete").flatMap((r) => processGroups(r.config)),
-  );
   const checks = strategy !== "immediate";
 
   // Groups that left [processes]: their machines go.
@@ -122,11 +121,12 @@ async function rollout(
     await destroyMachine(stateDir, name, m.id);
   }
 
-  // Groups that are new (first deploy, or added to [processes]) get their first machines.
-  for (const group of groups) {
+  // Every group without a machine gets its first ones, as flyctl's resolveProcessGroupChanges decides
+  // from the machines alone (a group scaled to 0 too), unless --update-only.
+  for (const group of updateOnly ? [] : groups) {
     const spec = specs.get(group) as GroupSpec;
     const have = existing.filter((m) => m.processGroup === group);
-    if (have.length > 0 || previousGroups.has(group)) continue;
+    if (have.length > 0) continue;
     const count = ha && spec.servesHttp ? 2 : 1;
     out(`Creating ${count} machine(s) for group '${group}'`);
     for (let i = 0; i < count; i++) await launchForGroup(ctx, name, spec, { checks });
