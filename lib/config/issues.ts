@@ -3,6 +3,7 @@
  * Pulumi program, the config checker and the tests.
  */
 import type { z } from "zod";
+import { findCredentials, isCredentialName } from "../credentials";
 
 export interface ConfigIssue {
   /** Full config key with its path, e.g. `chatwoot:processes.web.memoryMb`. */
@@ -15,14 +16,19 @@ export interface ConfigIssue {
 
 export const NAMESPACE = "chatwoot";
 
+/** What an error says in place of a plain value that holds a credential. */
+export const NOT_SHOWN = "(not shown: it holds a credential)";
+
 export function configKey(path: readonly PropertyKey[]): string {
   const [head, ...rest] = path.map(String);
   return `${NAMESPACE}:${[head ?? "", ...rest].join(".")}`.replace(/\.$/, "");
 }
 
-function show(value: unknown): string {
+/** A plain value as an error shows it: never one that holds a credential, or sits under a credential's name. */
+function show(value: unknown, path: readonly PropertyKey[]): string {
   if (value === undefined) return "nothing (the key is missing)";
   const text = JSON.stringify(value);
+  if (findCredentials(text).length > 0 || path.some((p) => typeof p === "string" && isCredentialName(p))) return NOT_SHOWN;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -53,7 +59,7 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], prefix: reado
       {
         key,
         message,
-        found: secret ? undefined : show(input),
+        found: secret ? undefined : show(input, path),
         fix: setCommand(key, secret),
       },
     ];

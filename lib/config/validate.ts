@@ -10,7 +10,8 @@ import { CANNOT_CARRY, importProblem } from "../secretsImport";
 import { migrationRoleIssues } from "../migrationRole";
 import { stopSettingsIssues } from "../stopSettings";
 import { explainMisplacedStorageCredentials, missingStorageCredentials, storageIssues } from "../storage";
-import { configKey, fromZodIssues, NAMESPACE, type ConfigIssue } from "./issues";
+import { findCredentials, isCredentialName } from "../credentials";
+import { configKey, fromZodIssues, NAMESPACE, setCommand, type ConfigIssue } from "./issues";
 import {
   plainConfigSchema,
   CREDENTIAL_KEYS,
@@ -127,7 +128,48 @@ function crossKeyIssues(config: PlainConfig): ConfigIssue[] {
     ...stopSettingsIssues(config),
     ...migrationRoleIssues(config),
     ...storageIssues(config),
+    ...plainCredentialIssues(config),
   ];
+}
+
+/** Every string of the plain config with its path (arrays by index). */
+function plainStrings(value: unknown, path: string[] = []): Array<[string[], string]> {
+  if (typeof value === "string") return [[path, value]];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, inner]) => plainStrings(inner, [...path, key]));
+}
+
+/**
+ * Plain values are stored in the stack file and the state, and env ones land in fly.toml [env]: a
+ * credential in one is refused, naming the key and the kind of credential, never the value.
+ */
+function plainCredentialIssues(config: PlainConfig): ConfigIssue[] {
+  const secretEnvFix = (name: string) =>
+    `pulumi config rm --path '${configKey(["rails", "extraEnv", name])}', then pulumi config set --secret --path '${configKey(["secretEnv", name])}' <value>; rotate it, it was in the stack file`;
+  const byName = Object.keys(config.rails.extraEnv)
+    .filter(isCredentialName)
+    .map((name) => ({
+      key: configKey(["rails", "extraEnv", name]),
+      message: `${name} names a credential, and rails.extraEnv is plain text in the stack file, the state and fly.toml`,
+      fix: secretEnvFix(name),
+    }));
+  const named = new Set(byName.map((i) => i.key));
+  const byValue = plainStrings(config).flatMap(([path, value]) => {
+    const key = configKey(path);
+    const kinds = findCredentials(value);
+    if (named.has(key) || kinds.length === 0) return [];
+    const envName = path[0] === "rails" && path[1] === "extraEnv" ? path[2] : undefined;
+    return [
+      {
+        key,
+        message: `holds ${kinds.join(" and ")}; plain values are stored in the stack file and the state`,
+        fix: envName
+          ? secretEnvFix(envName)
+          : `remove the credential from it (${setCommand(key, false)}); give it to the stack as a secret (docs/config.md lists the secret keys) and rotate it, it was in the stack file`,
+      },
+    ];
+  });
+  return [...byName, ...byValue];
 }
 
 /** Memory that Fly would refuse for the machine's CPUs fails here, not halfway through a deploy. */
@@ -255,11 +297,13 @@ function urlIssues(config: PlainConfig): ConfigIssue[] {
     if (!value) continue;
     const url = new URL(value);
     if (url.protocol === "http:" && !isLocalHost(url.hostname)) {
+      // Never echoed when it holds a credential (plainCredentialIssues names that).
+      const clean = findCredentials(value).length === 0;
       issues.push({
         key: configKey([key]),
         message: "must be https for a public host",
-        found: JSON.stringify(value),
-        fix: `pulumi config set ${configKey([key])} ${value.replace(/^http:/, "https:")}`,
+        ...(clean ? { found: JSON.stringify(value) } : {}),
+        fix: `pulumi config set ${configKey([key])} ${clean ? value.replace(/^http:/, "https:") : `https://${url.host}${url.pathname}`}`,
       });
     }
   }

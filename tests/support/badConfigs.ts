@@ -180,3 +180,127 @@ export const BAD_CONFIGS: BadConfig[] = [
   ["extraEnv key with a shell metacharacter", { rails: { extraEnv: { "A;B": "x" } } }, "chatwoot:rails.extraEnv.A;B", "upper-case"],
   ["installationEnv with a NUL byte", { rails: { installationEnv: "fly\u0000x" } }, "chatwoot:rails.installationEnv", "one line"],
 ];
+
+/**
+ * Credentials in plain keys, each a patch over the staging stack: [what, patch, key named in the
+ * refusal, fragment of the message, the credential, which no output may contain]. The schema accepts
+ * most of them; the credentials rule (lib/rules.ts, lib/credentials.ts) refuses them in the checker
+ * and in the policy pack alike (tests/unit/checkerPackAgreement.test.ts).
+ */
+export type CredentialConfig = [string, Record<string, unknown>, string, string, string];
+
+export const CREDENTIAL_CONFIGS: CredentialConfig[] = [
+  [
+    "frontendUrl with user:password@",
+    { frontendUrl: "https://admin:fe-pw-1x@support.example.com" },
+    "chatwoot:frontendUrl",
+    "a URL with a password",
+    "fe-pw-1x",
+  ],
+  [
+    "backendUrl with user:password@",
+    { backendUrl: "https://admin:be-pw-2x@api.example.com" },
+    "chatwoot:backendUrl",
+    "a URL with a password",
+    "be-pw-2x",
+  ],
+  [
+    "?password= in frontendUrl",
+    { frontendUrl: "https://support.example.com/?password=q-pw-3x" },
+    "chatwoot:frontendUrl",
+    "in its query (?password=)",
+    "q-pw-3x",
+  ],
+  [
+    "?password= in an extraEnv URL",
+    { rails: { extraEnv: { WEBHOOK_URL: "https://hooks.example.com/in?user=x&password=q-pw-4x" } } },
+    "chatwoot:rails.extraEnv.WEBHOOK_URL",
+    "in its query (?password=)",
+    "q-pw-4x",
+  ],
+  [
+    "?access_token= in storage.endpoint",
+    { storage: { endpoint: "https://fly.storage.tigris.dev/?access_token=q-tok-5x" } },
+    "chatwoot:storage.endpoint",
+    "in its query (?access_token=)",
+    "q-tok-5x",
+  ],
+  [
+    "a token as a URL's user",
+    { rails: { extraEnv: { SENTRY_DSN: "https://0a1b2c3d4e5f60718293a4b5c6d7e8f9@o1.ingest.sentry.io/42" } } },
+    "chatwoot:rails.extraEnv.SENTRY_DSN",
+    "a token as its user",
+    "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+  ],
+  [
+    "SMTP_PASS in extraEnv",
+    { rails: { extraEnv: { SMTP_PASS: "smtp-pw-6x" } } },
+    "chatwoot:rails.extraEnv.SMTP_PASS",
+    "SMTP_PASS",
+    "smtp-pw-6x",
+  ],
+  [
+    "OPENAI_API_KEY in extraEnv",
+    { rails: { extraEnv: { OPENAI_API_KEY: "sk-openai-7x" } } },
+    "chatwoot:rails.extraEnv.OPENAI_API_KEY",
+    "OPENAI_API_KEY",
+    "sk-openai-7x",
+  ],
+  [
+    "VAPID_PRIVATE_KEY in extraEnv",
+    { rails: { extraEnv: { VAPID_PRIVATE_KEY: "vapid-priv-8x" } } },
+    "chatwoot:rails.extraEnv.VAPID_PRIVATE_KEY",
+    "VAPID_PRIVATE_KEY",
+    "vapid-priv-8x",
+  ],
+  [
+    "ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY in extraEnv",
+    { rails: { extraEnv: { ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY: "ar-primary-9x" } } },
+    "chatwoot:rails.extraEnv.ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY",
+    "ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY",
+    "ar-primary-9x",
+  ],
+  [
+    "a secret-named value that starts with a quote",
+    { rails: { extraEnv: { SMTP_PASSWORD: '"quoted-pw-10x' } } },
+    "chatwoot:rails.extraEnv.SMTP_PASSWORD",
+    "SMTP_PASSWORD",
+    "quoted-pw-10x",
+  ],
+  [
+    "a DSN with a password in migration.command",
+    {
+      migration: {
+        command: [
+          "sh",
+          "-c",
+          "DATABASE_URL=postgres://postgres:mig-pw-11x@db.hotdashstagingref0.supabase.co:5432/postgres rails db:migrate",
+        ],
+      },
+    },
+    "chatwoot:migration.command.2",
+    "a URL with a password",
+    "mig-pw-11x",
+  ],
+  [
+    "a plain-http frontendUrl with user:password@ (refused by the schema, not echoed)",
+    { frontendUrl: "http://admin:http-pw-12x@support.example.com" },
+    "chatwoot:frontendUrl",
+    "must be https",
+    "http-pw-12x",
+  ],
+  [
+    "an ftp frontendUrl with user:password@ (refused by the schema, not echoed)",
+    { frontendUrl: "ftp://admin:ftp-pw-13x@support.example.com" },
+    "chatwoot:frontendUrl",
+    "http(s) URL",
+    "ftp-pw-13x",
+  ],
+  [
+    "a secret-named extraEnv value on two lines (refused by the schema, not echoed)",
+    { rails: { extraEnv: { SMTP_PASSWORD: "nl-pw-14x\nmore" } } },
+    "chatwoot:rails.extraEnv.SMTP_PASSWORD",
+    "one line",
+    "nl-pw-14x",
+  ],
+];

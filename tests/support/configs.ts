@@ -44,3 +44,12 @@ export const planOf = (raw: Record<string, unknown>): DeploymentPlan => buildPla
 
 /** The incident: Micro project, web 1 x 5, worker 1 x 10, migration on the session pooler. */
 export const incidentRaw = () => stagingWith({ database: { migrations: "session" } });
+
+/**
+ * The plan of the staging stack with this rails.extraEnv, past the config check (which refuses a
+ * credential there first): what the pack's credentials rule, its second line, sees on the plan.
+ */
+export function planWithExtraEnv(extraEnv: Record<string, string>): DeploymentPlan {
+  const config = validConfig(stagingRaw());
+  return buildPlan({ ...config, rails: { ...config.rails, extraEnv } });
+}

@@ -11,7 +11,7 @@ import {
   directConnectionCapacity,
   transactionPoolCapacity,
 } from "../../lib/rules";
-import { incidentRaw, planOf, stagingRaw, stagingWith } from "../support/configs";
+import { incidentRaw, planOf, planWithExtraEnv, stagingRaw, stagingWith } from "../support/configs";
 
 const TRANSACTION = { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" };
 const SESSION_KEY = "session aws-0-us-east-1.pooler.supabase.com:5432 user=postgres.hotdashstagingref0 db=postgres";
@@ -104,7 +104,7 @@ describe("each rule", () => {
   });
 
   it("no-credentials-in-plain-inputs catches a password in [env]", () => {
-    const plan = planOf(stagingWith({ rails: { extraEnv: { SMTP_PASSWORD: "hunter2hunter2" } } }));
+    const plan = planWithExtraEnv({ SMTP_PASSWORD: "hunter2hunter2" });
     const [message] = planCredentials.check(plan);
     expect(message).toContain("*_PASSWORD");
     expect(message).not.toContain("hunter2");

@@ -2,7 +2,7 @@
 import { validateCredentials } from "../../lib/config/validate";
 import { planCredentials } from "../../lib/rules";
 import { secretEnvIssues } from "../../lib/secretEnv";
-import { planOf, stagingWith, validConfig } from "../support/configs";
+import { planWithExtraEnv, stagingWith, validConfig } from "../support/configs";
 
 const SECRET = "smtp-hunter2-very-secret";
 
@@ -41,7 +41,7 @@ describe("the secret env map", () => {
   });
 
   it("is where the credentials rule's fix sends a password found in rails.extraEnv", () => {
-    const plan = planOf(stagingWith({ rails: { extraEnv: { SMTP_PASSWORD: "hunter2hunter2" } } }));
+    const plan = planWithExtraEnv({ SMTP_PASSWORD: "hunter2hunter2" });
     const [message] = planCredentials.check(plan);
     expect(message).toContain("pulumi config set --secret --path 'chatwoot:secretEnv.<NAME>' <value>");
   });
