@@ -107,8 +107,7 @@ export async function deployCost(say: (line?: string) => void): Promise<Cost[]> 
  */
 async function handRun(stack: LocalStack): Promise<Cost[]> {
   // By hand the operator's own token is in the environment (the stack passes its configured one).
-  const flyctl = (args: string[], stdin?: string) =>
-    stack.run("env", ["FLY_API_TOKEN=hand-run-token", stack.fly.flyctl, ...args], stdin);
+  const flyctl = (args: string[], stdin?: string) => stack.run("env", ["FLY_API_TOKEN=hand-run-token", stack.fly.flyctl, ...args], stdin);
   const fly = (label: string, args: string[], stdin?: string) => measure(stack, label, () => flyctl(args, stdin));
   const app = "chatwoot-local";
   const s = stack.session;
