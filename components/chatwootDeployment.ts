@@ -152,7 +152,14 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
 
     const rollout = new FlyRollout(
       `${name}-rollout`,
-      { fly, image: plan.image, flyToml: plan.flyToml, strategy: plan.strategy, redeployOn: [secrets.revision] },
+      {
+        fly,
+        image: plan.image,
+        flyToml: plan.flyToml,
+        strategy: plan.strategy,
+        redeployOn: [secrets.revision],
+        groupAtZero: Object.values(counts).some((count) => count === 0),
+      },
       { parent: this, dependsOn: [migration] },
     );
 

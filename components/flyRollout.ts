@@ -14,6 +14,14 @@ export interface FlyRolloutArgs {
   strategy: string;
   /** Values whose change must redeploy although image and fly.toml did not change (the secrets revision). */
   redeployOn: pulumi.Input<string>[];
+  /**
+   * Some process group is set to 0 machines. flyctl's deploy gives every group without machines one
+   * (internal/command/deploy/machines_deploymachinesapp.go), so the deploy then runs with
+   * `--update-only`; groups missing machines are left to `fly scale count` (which waits for no health
+   * check, so a plain deploy is kept whenever no group is at 0).
+   * @default false: a plain deploy, which creates and health-checks the first machine of a new group
+   */
+  groupAtZero?: boolean;
 }
 
 /**
@@ -37,6 +45,8 @@ export class FlyRollout extends pulumi.ComponentResource {
           [ENV.flyToml]: args.flyToml,
           [ENV.strategy]: args.strategy,
           [ENV.rolloutInputs]: redeployOn,
+          // Set only when needed, so that stacks without a group at 0 see no change of inputs.
+          ...(args.groupAtZero ? { [ENV.deployUpdateOnly]: "1" } : {}),
         },
         // Only what the machines run restarts them: a new token, flyctl path or call limit does not.
         triggers: [args.image, args.flyToml, args.strategy, redeployOn],

@@ -38,6 +38,8 @@ export const ENV = {
   counts: "CHATWOOT_COUNTS",
   migration: "CHATWOOT_MIGRATION",
   rolloutInputs: "CHATWOOT_ROLLOUT_INPUTS",
+  /** "1" when a process group is set to 0 machines: the deploy must not give it one (--update-only). */
+  deployUpdateOnly: "CHATWOOT_DEPLOY_UPDATE_ONLY",
 } as const;
 
 /** Env vars that carry credentials; always set from Pulumi secrets. */

@@ -365,3 +365,19 @@ describe("database admin", () => {
     ).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"]);
   });
 });
+
+describe("a process group set to 0", () => {
+  const deployEnv = () => command("chatwoot-rollout-deploy").props.environment as Record<string, unknown>;
+
+  it("deploys with --update-only, so that flyctl gives that group no machine", async () => {
+    const processes = structuredClone(stagingRaw().processes) as Record<string, Record<string, unknown>>;
+    processes.worker.count = 0;
+    await runProgram(configFor({ processes }));
+    expect(deployEnv().CHATWOOT_DEPLOY_UPDATE_ONLY).toBe("1");
+  });
+
+  it("leaves the deploy's inputs as they were when no group is at 0", async () => {
+    await runProgram(configFor());
+    expect(deployEnv()).not.toHaveProperty("CHATWOOT_DEPLOY_UPDATE_ONLY");
+  });
+});
