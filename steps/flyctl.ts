@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { redact } from "../lib/redact";
+import { cancelled, KILL_GRACE_MS, track } from "./cancellation";
 
 export interface FlyResult {
   stdout: string;
@@ -18,9 +19,6 @@ export interface CallOptions {
   /** Seconds before the call is stopped. @default the step's limit (chatwoot:flyctlTimeoutSeconds) */
   timeoutSeconds?: number;
 }
-
-/** Grace between SIGTERM and SIGKILL of a call that ran past its limit. */
-const KILL_GRACE_MS = 5000;
 
 export class StepError extends Error {}
 
@@ -38,7 +36,12 @@ export interface Flyctl {
 export function flyctl(executable: string, secrets: readonly string[], timeoutSeconds: number): Flyctl {
   const run = (args: string[], options: CallOptions = {}) =>
     new Promise<FlyResult>((resolve, reject) => {
+      if (cancelled()) {
+        reject(new StepError(`cancelled: \`flyctl ${args.join(" ")}\` was not started`));
+        return;
+      }
       const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"] });
+      track(child);
       const limit = options.timeoutSeconds ?? timeoutSeconds;
       let timedOutAfter: number | undefined;
       let killer: NodeJS.Timeout | undefined;

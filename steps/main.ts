@@ -4,9 +4,11 @@
  */
 import type { StepName } from "../lib/stepContract";
 import { destroyApp, ensureApp } from "./app";
+import { stopOnCancel } from "./cancellation";
 import { StepError } from "./flyctl";
 import { migrate } from "./migrate";
-import { deploy, scale, scaleDown } from "./rollout";
+import { scale, scaleDown } from "./counts";
+import { deploy } from "./rollout";
 import { importSecrets, unsetSecrets } from "./secrets";
 
 const STEPS: Record<StepName, () => Promise<void>> = {
@@ -29,6 +31,7 @@ async function main(step: string | undefined): Promise<void> {
   await run();
 }
 
+stopOnCancel();
 main(process.argv[2]).catch((error: unknown) => {
   const message = error instanceof StepError ? error.message : `unexpected failure: ${(error as Error).stack ?? String(error)}`;
   process.stderr.write(`error: ${message}\n`);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalStack, REPO, type Running } from "../../testing/local/localStack";
+import { LocalStack, type StackOverrides, REPO, type Running } from "../../testing/local/localStack";
 import { IMAGE_NEW, IMAGE_NEWER, IMAGE_OLD } from "../../testing/local/scenario";
 import { waitFor } from "../support/waitFor";
 
@@ -58,10 +58,11 @@ describe("interrupted runs", () => {
     return text(result);
   }
   /** Starts an up that deploys `image` and returns once its migration machine is running. */
-  async function upUntilMigrating(image: string, ownProcessGroup = false): Promise<Running> {
-    stack.writeConfig({ image, migrations: "direct" });
+  async function upUntilMigrating(image: string, ownProcessGroup = false, overrides: StackOverrides = {}): Promise<Running> {
+    stack.writeConfig({ image, migrations: "direct", ...overrides });
     const running = stack.startUp(false, ownProcessGroup);
-    await waitFor("the migration machine", () => migrationMachines().some((m) => m.config.image === image), 120_000);
+    // flyctl machine run pins the image by digest (image@sha256:...).
+    await waitFor("the migration machine", () => migrationMachines().some((m) => m.config.image.split("@")[0] === image), 120_000);
     return running;
   }
 
@@ -92,10 +93,16 @@ describe("interrupted runs", () => {
   });
 
   it("Ctrl-C during the migration: the run stops before the rollout and releases the lock; the recovery converges", async () => {
-    const running = await upUntilMigrating(IMAGE_NEWER);
+    // A migration that outlasts the check below, so that a step left running would still be waiting on it.
+    const running = await upUntilMigrating(IMAGE_NEWER, false, { migration: { command: ["sleep", "20"] } });
+    // The migrate step and its flyctl are there to be stopped (the check below cannot pass vacuously).
+    await waitFor("the step's `flyctl machine wait`", () => stack.stepProcesses().some((p) => p.includes("machine wait")), 20_000);
     running.child.kill("SIGINT");
     const stopped = await running.done;
     expect(stopped.code).not.toBe(0);
+    // The cancel reached the step and its flyctl (`machine wait` was running): nothing runs on.
+    await waitFor("the step and its flyctl to stop", () => stack.stepProcesses().length === 0, 5_000).catch(() => undefined);
+    expect(stack.stepProcesses()).toEqual([]);
     expect(images()).toEqual([IMAGE_NEW]);
     expect(locks()).toEqual([]);
     // Whether the cut-off create stays pending depends on when the cancel reached the step.
@@ -109,6 +116,10 @@ describe("interrupted runs", () => {
     const running = await upUntilMigrating(IMAGE_OLD, true);
     process.kill(-running.child.pid!, "SIGKILL");
     await running.done;
+    // The command plugin runs steps in a process group of its own, so they outlive the kill; a step
+    // whose plugin is gone stops its flyctl and exits instead of carrying on unseen.
+    await waitFor("the step and its flyctl to stop", () => stack.stepProcesses().length === 0, 5_000).catch(() => undefined);
+    expect(stack.stepProcesses()).toEqual([]);
     // The engine never reached its cleanup: the lock and the pending create stay behind, and so does
     // the migration machine (Fly's machines outlive the runner).
     expect(locks()).toHaveLength(1);

@@ -5,7 +5,9 @@
  */
 import { Client } from "pg";
 import { ENV } from "../../lib/stepContract";
+import { processesWith } from "../../testing/local/processes";
 import { FakeFly, resultOf } from "../support/steps";
+import { waitFor } from "../support/waitFor";
 
 jest.setTimeout(120_000);
 
@@ -110,6 +112,26 @@ describe("secrets step", () => {
     expect(fly.calls().at(-1)).toMatchObject({ command: "secrets import", fault: "hang", exitCode: 143 });
     expect(Date.now() - started).toBeLessThan(30_000);
     expect((await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) })).code).toBe(0);
+  });
+});
+
+describe("a step that is signalled", () => {
+  const fly = new FakeFly();
+  const base = { [ENV.app]: "steps-signal-app", [ENV.org]: "hotdash" };
+  const flyctlProcesses = () => processesWith(/flyctl/, "FAKE_FLY_STATE_DIR", fly.dir);
+  afterAll(() => fly.cleanup());
+
+  it("stops its flyctl call (SIGTERM) before it exits, instead of leaving it running", async () => {
+    await fly.step("ensure-app", base);
+    fly.faults([{ command: "secrets import", mode: "hang", times: 1 }]);
+    const step = await fly.startStep("import-secrets", { ...base, [ENV.secrets]: JSON.stringify({ A: "1" }) });
+    await waitFor("the hung secrets import", () => flyctlProcesses().some((p) => p.includes("secrets import")), 30_000);
+    step.child.kill("SIGTERM");
+    const run = await step.done;
+    expect(run.code).toBe(143);
+    expect(run.stderr).toContain("cancelled (SIGTERM): stopping 1 flyctl call(s)");
+    expect(flyctlProcesses()).toEqual([]);
+    expect(fly.calls().at(-1)).toMatchObject({ command: "secrets import", fault: "hang", exitCode: 143 });
   });
 });
 

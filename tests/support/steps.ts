@@ -9,7 +9,7 @@ import { ENV } from "../../lib/stepContract";
 import { FlyDouble } from "../../testing/doubles/fake-fly-api/src/harness";
 import { readCalls, type CallRecord } from "../../testing/doubles/fake-flyctl/src/calllog";
 import { readState, type State } from "../../testing/doubles/fake-flyctl/src/store";
-import { spawnCollect, type Collected } from "../../testing/local/spawnCollect";
+import { spawnCollect, type Collected, type Started } from "../../testing/local/spawnCollect";
 import { REPO } from "./configs";
 
 export type StepRun = Collected;
@@ -23,6 +23,11 @@ export class FakeFly {
 
   /** Runs one step with the env a Command would give it. */
   async step(step: string, env: Record<string, string>): Promise<StepRun> {
+    return (await this.startStep(step, env)).done;
+  }
+
+  /** Starts one step (to signal it while it runs). */
+  async startStep(step: string, env: Record<string, string>): Promise<Started> {
     await this.double.start();
     return spawnCollect("node", ["-r", "ts-node/register/transpile-only", "steps/main.ts", step], {
       cwd: REPO,
@@ -35,7 +40,7 @@ export class FakeFly {
         [ENV.flyToken]: this.token,
         ...env,
       },
-    }).done;
+    });
   }
 
   /** Runs flyctl directly (for setup and inspection), through the same double. */

@@ -1,0 +1,93 @@
+/**
+ * A cancelled `pulumi up` must stop what its steps started. The command provider runs a step as
+ * `/bin/sh -c "node ... steps/main.ts <step>"` and on cancel kills that shell alone
+ * (pulumi-command provider/pkg/provider/local/commandOutputs.go: exec.CommandContext), and Debian's
+ * /bin/sh (dash) does not exec the command: node and its flyctl would run on, re-parented. When the
+ * runner dies instead, the plugin goes but the shell (in the plugin's own process group) stays, and
+ * the step would carry on, making changes nobody sees, while a recovery `pulumi up` starts beside it.
+ * So a step stops its flyctl calls and exits when it is signalled (SIGINT, SIGTERM, SIGHUP), when its
+ * parent is gone, or when its parent's parent (the command plugin) is.
+ */
+import { spawnSync, type ChildProcess } from "node:child_process";
+
+/** Grace between SIGTERM and SIGKILL of a flyctl call that is being stopped. */
+export const KILL_GRACE_MS = 5000;
+/** How often a step looks whether its parent is still there. */
+const PARENT_POLL_MS = 500;
+
+const running = new Set<ChildProcess>();
+let stopping = false;
+
+/**
+ * Whether the step is being cancelled: then it starts no further flyctl call (not even its cleanup;
+ * the next `pulumi up` removes what it left, as after a killed runner).
+ */
+export function cancelled(): boolean {
+  return stopping;
+}
+
+/** Registers a flyctl call, so that a cancelled step stops it before it exits. */
+export function track(child: ChildProcess): void {
+  running.add(child);
+  child.once("close", () => running.delete(child));
+}
+
+function say(line: string): void {
+  // The provider may have closed the pipe already (parent gone): then nobody reads this.
+  try {
+    process.stderr.write(`${line}\n`);
+  } catch {
+    // Nothing to tell it to.
+  }
+}
+
+/** Stops every call in flight (SIGTERM, SIGKILL after the grace), then exits with `code`. */
+function stop(why: string, code: number): void {
+  if (stopping) return;
+  stopping = true;
+  say(`cancelled (${why}): stopping ${running.size} flyctl call(s)`);
+  for (const child of running) child.kill("SIGTERM");
+  const deadline = setTimeout(() => {
+    for (const child of running) child.kill("SIGKILL");
+    process.exit(code);
+  }, KILL_GRACE_MS);
+  const poll = setInterval(() => {
+    if (running.size > 0) return;
+    clearInterval(poll);
+    clearTimeout(deadline);
+    process.exit(code);
+  }, 50);
+}
+
+/** Installs the signal handlers and the parent watch; called once, first thing in a step. */
+export function stopOnCancel(): void {
+  process.stderr.on("error", () => undefined);
+  const signals: Array<[NodeJS.Signals, number]> = [
+    ["SIGHUP", 1],
+    ["SIGINT", 2],
+    ["SIGTERM", 15],
+  ];
+  for (const [signal, number] of signals) process.on(signal, () => stop(signal, 128 + number));
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  setInterval(() => {
+    if (process.ppid !== parent) stop("the step's parent is gone", 1);
+    else if (grandparent !== undefined && !alive(grandparent)) stop("the command plugin that ran the step is gone", 1);
+  }, PARENT_POLL_MS).unref();
+}
+
+/** The parent of a process (`ps`, so that it works beyond Linux), or undefined when unknown. */
+function parentOf(pid: number): number | undefined {
+  const ps = spawnSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" });
+  const ppid = Number(ps.stdout?.trim());
+  return ps.status === 0 && Number.isInteger(ppid) && ppid > 1 ? ppid : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
