@@ -13,6 +13,7 @@ import { readCalls, type CallRecord } from "../doubles/fake-flyctl/src/calllog";
 import { readState, type Machine } from "../doubles/fake-flyctl/src/store";
 import { findLeaks, type Leak } from "./leakScan";
 import { PgBouncer } from "./pgbouncer";
+import { processesWith, STEP_OR_FLYCTL } from "./processes";
 import { S3Server } from "../s3/server";
 import { spawnCollect, type Collected, type Started } from "./spawnCollect";
 
@@ -186,14 +187,14 @@ export class LocalStack {
     writeFileSync(this.configFile, stringify({ encryptionsalt: salt, config }));
   }
 
-  /** Sets a secret of the stack (value on stdin, never argv). */
+  /** Sets a secret of the stack (value on stdin, never argv); `key` is a path (`secretEnv.NAME`). */
   setSecret(key: string, value: string): Promise<CommandResult> {
     this.secretValues.push(value);
     // The test command scans its own output for every secret the tests used (scripts/test.sh).
     if (process.env.CHATWOOT_LEAK_LIST) appendFileSync(process.env.CHATWOOT_LEAK_LIST, `${JSON.stringify(value)}\n`, { mode: 0o600 });
     return this.must(
       "pulumi",
-      ["config", "set", "--secret", `chatwoot:${key}`, "--stack", STACK, "--config-file", this.configFile, "-C", REPO],
+      ["config", "set", "--secret", "--path", `chatwoot:${key}`, "--stack", STACK, "--config-file", this.configFile, "-C", REPO],
       value,
     );
   }
@@ -202,8 +203,9 @@ export class LocalStack {
     return ["--stack", STACK, "--config-file", this.configFile, "-C", REPO, "--non-interactive"];
   }
 
-  preview(withPolicyPack: boolean): Promise<CommandResult> {
-    return this.run("pulumi", ["preview", ...this.common(), ...this.pack(withPolicyPack), "--diff"]);
+  /** `pulumi preview --diff`; `extra` are further flags (e.g. `--policy-pack-config FILE`). */
+  preview(withPolicyPack: boolean, extra: string[] = []): Promise<CommandResult> {
+    return this.run("pulumi", ["preview", ...this.common(), ...this.pack(withPolicyPack), "--diff", ...extra]);
   }
 
   up(withPolicyPack: boolean): Promise<CommandResult> {
@@ -355,6 +357,14 @@ export class LocalStack {
   }
 
   /** Where any secret value this stack was given shows up (empty when none does). */
+  /**
+   * Step and flyctl processes this stack's commands started that are still alive ("pid cmdline"):
+   * after a run has ended there must be none (a cancelled step must not leave flyctl running on).
+   */
+  stepProcesses(): string[] {
+    return processesWith(STEP_OR_FLYCTL, "FAKE_FLY_STATE_DIR", this.fakeFlyDir);
+  }
+
   async leaks(): Promise<Leak[]> {
     return findLeaks(await this.leakSources(), this.secretValues);
   }

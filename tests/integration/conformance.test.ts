@@ -244,6 +244,19 @@ describeReal("conformance: real flyctl against the fake Fly API vs the fake-flyc
     for (const out of [r, d]) expect(text(out)).toContain(`did not reach "stopped" within 3s`);
   });
 
+  it("machine stop, then machine wait --state stopped: how the counts step lowers a group", async () => {
+    const { real: r, double: d } = await both((w) => ["machine", "stop", idOf(w, "migrate-slow"), "--app", APP]);
+    for (const [w, out] of [
+      [real, r],
+      [double, d],
+    ] as const)
+      expect(out.stdout).toContain(`${idOf(w, "migrate-slow")} has been successfully stopped`);
+    await both((w) => ["machine", "wait", idOf(w, "migrate-slow"), "--app", APP, "--state", "stopped", "--wait-timeout", "30s"]);
+    const { real: lr, double: ld } = await both(() => ["machine", "list", "--app", APP, "--json"]);
+    for (const out of [lr, ld])
+      expect(json<Array<{ name: string; state: string }>>(out).find((m) => m.name === "migrate-slow")?.state).toBe("stopped");
+  });
+
   it("machine destroy --force, then again: the second fails with the text the migration step matches", async () => {
     for (const name of ["migrate-ok", "migrate-three", "migrate-slow"])
       await both((w) => ["machine", "destroy", idOf(w, name), "--app", APP, "--force"]);

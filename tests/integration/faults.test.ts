@@ -171,18 +171,19 @@ describe("faults mid-deploy", () => {
     const order = stack
       .flyCalls()
       .slice(before)
-      .filter((c) => c.command === "scale count" || c.command === "machine run")
-      .map((c) => c.argv.slice(0, 3).join(" "));
-    expect(order).toEqual(["scale count worker=0", "machine run chatwoot/chatwoot:v4.13.0"]);
+      .filter((c) => ["scale count", "machine stop", "machine destroy", "machine run"].includes(c.command ?? ""))
+      .map((c) => c.argv.slice(0, 2).join(" "));
+    // The worker is stopped (its jobs handed back) and destroyed before the migration starts.
+    expect(order).toEqual(["machine stop", "machine destroy", "machine run", "machine destroy"]);
     expect(images()).toEqual([IMAGE_OLD]);
     apply({ migrations: "direct", workerCount: 1 });
     await converges();
     expect(stack.machines().filter((m) => m.processGroup === "worker")).toHaveLength(1);
   });
 
-  it("scale count fails: the step is named; the next up scales", async () => {
+  it("lowering a count fails (machine stop): the step is named; the next up scales", async () => {
     apply({ workerCount: 0 });
-    stack.injectFaults([{ command: "scale count", mode: "fail", exitCode: 1, stderr: "Error: failed to destroy machine: 500", times: 1 }]);
+    stack.injectFaults([{ command: "machine stop", mode: "fail", exitCode: 1, stderr: "Error: could not stop machine: 500", times: 1 }]);
     const { text } = await failingUp();
     // A lowered count is applied before the migration, by the scale-down step.
     expect(text).toContain("chatwoot-scale-down-scale");

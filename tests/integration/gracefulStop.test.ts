@@ -1,7 +1,7 @@
 /**
  * A job that runs while a rollout replaces the worker is finished or handed back, not lost: the
- * stack's fly.toml (kill_signal SIGTERM, kill_timeout = Sidekiq's timeout + 5 s, at least 30 s) on the
- * flyctl double, whose machines stop as flyd does (kill_signal, SIGKILL after kill_timeout), running
+ * stack's fly.toml (kill_signal SIGTERM, kill_timeout = Sidekiq's timeout + 5 s, at least 30 s) through
+ * real flyctl against the fake Fly API, whose machines stop as flyd does (kill_signal, SIGKILL after kill_timeout), running
  * the stand-in worker, which shuts down as Sidekiq does (stop fetching, wait up to -t, push unfinished
  * jobs back to Redis). The control: the same rollout with Fly's old 5 s-style short kill_timeout
  * (1 s here, against Sidekiq's 5 s) kills the worker mid-wait and the job is gone.
@@ -13,26 +13,29 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RedisConnection } from "../../testing/doubles/fake-chatwoot/src/resp";
+import { FlyDouble } from "../../testing/doubles/fake-fly-api/src/harness";
+import { ENV } from "../../lib/stepContract";
 import { freePort } from "../../testing/local/freePort";
-import { planOf, stagingWith } from "../support/configs";
+import { spawnCollect } from "../../testing/local/spawnCollect";
+import { planOf, REPO, stagingWith } from "../support/configs";
 import { waitFor } from "../support/waitFor";
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const FLYCTL = path.join(ROOT, "testing", "doubles", "fake-flyctl", "bin", "flyctl");
 let REDIS_URL = "";
 let redisServer: ChildProcess | undefined;
 const IMAGE = "chatwoot/chatwoot:v4.14.0";
 const SIDEKIQ_TIMEOUT = 5;
 
-const dirs: string[] = [];
+/** One Fly.io per test: its state dir and the flyctl that drives it. */
+const flies = new Map<string, FlyDouble>();
 let redis: RedisConnection;
 
 function fly(dir: string, args: string[], stdin = ""): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, FAKE_FLY_STATE_DIR: dir, FLY_API_TOKEN: "test-token", FAKE_FLY_CHECK_TIMEOUT_MS: "30000" };
-    const child = spawn(FLYCTL, args, { env, cwd: os.tmpdir(), stdio: ["pipe", "pipe", "pipe"] });
+    const double = flies.get(dir)!;
+    const env = { ...process.env, ...double.env(), FLY_API_TOKEN: "test-token", FAKE_FLY_CHECK_TIMEOUT_MS: "30000" };
+    const child = spawn(double.flyctl, args, { env, cwd: os.tmpdir(), stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -79,12 +82,26 @@ function flyToml(dir: string, app: string, rollout: number, killTimeout?: string
 }
 
 async function deploy(dir: string, app: string, file: string): Promise<void> {
-  await ok(dir, ["deploy", "--app", app, "--image", IMAGE, "--config", file, "--strategy", "rolling", "--ha=false", "--yes"]);
+  // As the rollout step deploys (steps/rollout.ts): --update-only leaves web, scaled to 0, at 0.
+  await ok(dir, [
+    "deploy",
+    "--app",
+    app,
+    "--image",
+    IMAGE,
+    "--config",
+    file,
+    "--strategy",
+    "rolling",
+    "--ha=false",
+    "--update-only",
+    "--yes",
+  ]);
 }
 
 async function setUp(app: string, killTimeout?: string): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "graceful-stop-"));
-  dirs.push(dir);
+  flies.set(dir, await new FlyDouble(dir).start());
   await ok(dir, ["apps", "create", app, "--org", "personal", "--json"]);
   // No database is needed here: the stand-ins retry a missing one and keep running.
   await ok(
@@ -93,9 +110,10 @@ async function setUp(app: string, killTimeout?: string): Promise<string> {
     `REDIS_URL="${REDIS_URL}"\nDATABASE_URL="postgres://nobody@127.0.0.1:1/none"\n`,
   );
   await deploy(dir, app, flyToml(dir, app, 1, killTimeout));
+  // As the scale step does after a first deploy; only the worker, so that it alone rolls and the
+  // signal reaches it within a second or two of the deploy's start.
+  await ok(dir, ["scale", "count", "web=0", "worker=1", "--app", app, "--yes"]);
   await waitFor("the worker machine", () => workers(dir, app).find((m) => m.state === "started"), 60_000);
-  // Only the worker rolls, so the signal reaches it within a second or two of the deploy's start.
-  await ok(dir, ["scale", "count", "web=0", "--app", app, "--yes"]);
   return dir;
 }
 
@@ -126,18 +144,25 @@ beforeAll(async () => {
   redis = await waitFor("the private redis-server", () => RedisConnection.open(REDIS_URL, undefined), 10_000);
 });
 
-beforeEach(async () => {
-  await redis.ok(["FLUSHDB"]);
-});
-
-afterAll(async () => {
-  for (const dir of dirs) {
+/** Destroys the apps of earlier tests: their workers share this Redis and would take the next test's jobs. */
+async function destroyApps(): Promise<void> {
+  for (const dir of flies.keys()) {
     const state = path.join(dir, "state.json");
     if (!fs.existsSync(state)) continue;
     for (const app of Object.keys((JSON.parse(fs.readFileSync(state, "utf8")) as { apps: object }).apps)) {
       await fly(dir, ["apps", "destroy", app, "--yes"]);
     }
   }
+}
+
+beforeEach(async () => {
+  await destroyApps();
+  await redis.ok(["FLUSHDB"]);
+});
+
+afterAll(async () => {
+  await destroyApps();
+  for (const double of flies.values()) await double.stop();
   redis.close();
   redisServer?.kill("SIGKILL");
 });
@@ -196,5 +221,54 @@ describe("a job running during a rollout", () => {
     expect(await list("done")).toEqual([]);
     expect(await list("started")).toHaveLength(1);
     expect(await redis.ok(["LLEN", "queue:default"])).toBe(0);
+  });
+});
+
+/** Runs a counts step (steps/counts.ts) against this test's Fly, as its Command would. */
+function countsStep(dir: string, app: string, step: "scale-down" | "scale", counts: Record<string, number>) {
+  const double = flies.get(dir)!;
+  return spawnCollect("node", ["-r", "ts-node/register/transpile-only", "steps/main.ts", step], {
+    cwd: REPO,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...double.env(),
+      [ENV.flyctl]: double.flyctl,
+      [ENV.flyctlTimeout]: "300",
+      [ENV.flyToken]: "test-token",
+      [ENV.app]: app,
+      [ENV.counts]: JSON.stringify(counts),
+    },
+  }).done;
+}
+
+const queued = async () =>
+  ((await redis.ok(["LRANGE", "queue:default", "0", "-1"])) as string[]).map((j) => (JSON.parse(j) as { jid: string }).jid);
+
+describe("a job running when the worker is scaled down", () => {
+  it("is handed back to the queue: the counts step stops the machine (kill_signal, kill_timeout) before it destroys it", async () => {
+    const app = "graceful-scale-down";
+    const dir = await setUp(app);
+    await enqueue("long", 600_000, "never");
+    await waitFor("the job to start", async () => (await list("started")).length === 1, 30_000);
+
+    const run = await countsStep(dir, app, "scale-down", { web: 0, worker: 0 });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`scaled ${app}: worker=0`) });
+    expect(workers(dir, app)).toEqual([]);
+    // Sidekiq paused up to its timeout and pushed the job back: it waits in the queue for a worker.
+    expect(await queued()).toEqual(["long"]);
+    expect(await list("done")).toEqual([]);
+  });
+
+  it("is lost under `fly scale count`, which destroys a running machine with kill=true", async () => {
+    const app = "graceful-scale-count";
+    const dir = await setUp(app);
+    await enqueue("long", 600_000, "never");
+    await waitFor("the job to start", async () => (await list("started")).length === 1, 30_000);
+
+    await ok(dir, ["scale", "count", "worker=0", "--app", app, "--yes"]);
+    expect(workers(dir, app)).toEqual([]);
+    expect(await queued()).toEqual([]);
+    expect(await list("done")).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ const GROUPS: Record<string, { name: string; children: Record<string, string> }>
   scale: { name: "scale", children: { count: "count", memory: "memory" } },
   machine: {
     name: "machine",
-    children: { run: "run", wait: "wait", list: "list", ls: "list", destroy: "destroy", remove: "destroy", rm: "destroy" },
+    children: { run: "run", wait: "wait", stop: "stop", list: "list", ls: "list", destroy: "destroy", remove: "destroy", rm: "destroy" },
   },
   machines: { name: "machine", children: {} },
   m: { name: "machine", children: {} },
@@ -37,6 +37,7 @@ const MUTATING = new Set([
   "scale count",
   "scale memory",
   "machine run",
+  "machine stop",
   "machine destroy",
 ]);
 

@@ -41,6 +41,7 @@ const TREE: CommandTree = {
     children: {
       run: cmd(() => require("./machineRun").machineRun),
       wait: cmd(() => require("./machineWait").machineWait),
+      stop: cmd(() => require("./machineStop").machineStop),
       list: cmd(() => require("./machineList").machineList, ["ls"]),
       destroy: cmd(() => require("./machineDestroy").machineDestroy, ["remove", "rm"]),
     },

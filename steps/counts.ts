@@ -1,0 +1,62 @@
+/**
+ * Sets the machine count of each process group. Raising is `fly scale count`. Lowering stops the
+ * machines that go first, then destroys them: `fly scale count` destroys running machines with
+ * kill=true (flyctl internal/command/scale/count_machines.go), which gives Sidekiq no time to hand
+ * its running jobs back; `fly machine stop` sends the machine's kill_signal and waits its
+ * kill_timeout (fly.toml, lib/stopSettings.ts) before Fly kills it.
+ */
+import { countArgs, countChanges } from "../lib/counts";
+import { ENV, type Counts } from "../lib/stepContract";
+import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
+import { listMachines, type ListedMachine } from "./machines";
+
+const groupOf = (machine: ListedMachine) => machine.config?.metadata?.fly_process_group;
+
+/** The machines a group gives up: those not running first, then the newest (last listed). */
+function surplus(machines: ListedMachine[], count: number): ListedMachine[] {
+  const order = (m: ListedMachine) => (m.state === "started" ? 1 : 0);
+  return [...machines]
+    .reverse()
+    .sort((a, b) => order(a) - order(b))
+    .slice(0, Math.max(0, machines.length - count));
+}
+
+async function retire(ctx: StepContext, machines: ListedMachine[]): Promise<void> {
+  const ids = machines.map((m) => m.id);
+  await ctx.fly.ok(["machine", "stop", ...ids, "--app", ctx.app]);
+  // The stop returns once Fly has the request; the machine takes up to its kill_timeout.
+  for (const id of ids) await ctx.fly.ok(["machine", "wait", id, "--app", ctx.app, "--state", "stopped"]);
+  for (const id of ids) await ctx.fly.ok(["machine", "destroy", id, "--app", ctx.app, "--force"]);
+}
+
+async function scaleTo(downOnly: boolean): Promise<void> {
+  const ctx = stepContext();
+  const target = jsonEnv<Counts>(ENV.counts);
+  const machines = await listMachines(ctx);
+  const current: Counts = {};
+  for (const group of machines.map(groupOf)) if (group) current[group] = (current[group] ?? 0) + 1;
+  const changes = countChanges(current, target, downOnly);
+  const done: string[] = [];
+  for (const [group, count] of Object.entries(changes).sort(([a], [b]) => a.localeCompare(b))) {
+    if (count >= (current[group] ?? 0)) continue;
+    await retire(
+      ctx,
+      surplus(
+        machines.filter((m) => groupOf(m) === group),
+        count,
+      ),
+    );
+    done.push(`${group}=${count}`);
+  }
+  const raised = countArgs(Object.fromEntries(Object.entries(changes).filter(([group, count]) => count > (current[group] ?? 0))));
+  if (raised.length) await ctx.fly.ok(["scale", "count", ...raised, "--app", ctx.app, "--yes"]);
+  done.push(...raised);
+  log(done.length ? `scaled ${ctx.app}: ${done.join(" ")}` : `${ctx.app} needs no ${downOnly ? "scale-down" : "scaling"}`);
+  result(target);
+}
+
+/** Sets every process group to its count (after the rollout). */
+export const scale = () => scaleTo(false);
+
+/** Lowers the groups above their count (before the migration): the budget's counts hold throughout. */
+export const scaleDown = () => scaleTo(true);
