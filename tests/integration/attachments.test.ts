@@ -8,7 +8,7 @@
  * Needs the toolchain on PATH (scripts/test.sh sources toolchain/env.sh) and testing/services.sh.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { s3Request } from "../../testing/doubles/fake-chatwoot/src/s3";
@@ -81,6 +81,12 @@ describe("attachments on the local target", () => {
     const preview = await stack.preview(true);
     expect(preview.code).not.toBe(0);
     expect(preview.stdout + preview.stderr).toContain("attachments-off-machine-disk");
+    // A throwaway stack lowers it (the README's --policy-pack-config): the preview passes, and warns.
+    const levels = join(dir, "levels.json");
+    writeFileSync(levels, JSON.stringify({ "attachments-off-machine-disk": "advisory" }));
+    const lowered = await stack.preview(true, ["--policy-pack-config", levels]);
+    expect(lowered.code).toBe(0);
+    expect(lowered.stdout).toMatch(/\[advisory\]\s+attachments-off-machine-disk/);
     await up(false);
     expect(web().config.env).toMatchObject({ ACTIVE_STORAGE_SERVICE: "local" });
     expect((await attachment("PUT", "lost.pdf", ATTACHMENT)).status).toBe(201);
