@@ -1,6 +1,6 @@
 /**
  * Legal but awkward values end to end on the local target: a database password with quotes, `$`,
- * backticks, spaces, `#` and a newline, a FRONTEND_URL with a unicode path and an env value full of
+ * backticks, spaces, `#` and a newline, a secret env value with an odd number of quotes before a `#`, a FRONTEND_URL with a unicode path and an env value full of
  * shell syntax go through Pulumi config, the program, the secrets import, fly.toml and the machines,
  * and arrive byte for byte; the app logs in through PgBouncer with that password; no shell ever
  * expands them (a `$(touch ...)` in them leaves no file).
@@ -20,6 +20,9 @@ const dir = mkdtempSync(join(tmpdir(), "chatwoot-awkward-"));
 /** A shell that expanded any value would create this file. */
 const MARKER = join(dir, "expanded");
 const PASSWORD = `it's "quoted" $HOME \`id\` $(touch ${MARKER}) #hash  two  spaces \\ and\na second line`;
+// An odd number of `"` before the first `#`, where flyctl's secrets parser cuts an unquoted value
+// (internal/command/secrets/parser.go): the import must encode it so that it arrives whole.
+const ODD_QUOTES = `Xy"9#kL it's "$HOME" #2`;
 const FRONTEND_URL = "http://localhost:3000/sûpport/ünïcode";
 const SMTP_FROM = `Support <it's "us"> $(touch ${MARKER}); #1 & | > x`;
 
@@ -34,6 +37,7 @@ describe("awkward values end to end", () => {
   beforeAll(async () => {
     await stack.start();
     stack.writeConfig({ image: IMAGE_OLD, migrations: "direct", frontendUrl: FRONTEND_URL, extraEnv: { SMTP_FROM } });
+    await stack.setSecret("secretEnv.SMTP_PASSWORD", ODD_QUOTES);
   });
   afterAll(async () => {
     await stack.destroy().catch(() => undefined);
@@ -52,6 +56,7 @@ describe("awkward values end to end", () => {
       expect(decodeURIComponent(new URL(env.DATABASE_URL).password)).toBe(PASSWORD);
       expect(env.FRONTEND_URL).toBe(FRONTEND_URL);
       expect(env.SMTP_FROM).toBe(SMTP_FROM);
+      expect(env.SMTP_PASSWORD).toBe(ODD_QUOTES);
     }
   });
 
@@ -66,7 +71,7 @@ describe("awkward values end to end", () => {
   });
 
   it("no secret reached the state, the outputs, a log, a command line or the fly.toml", async () => {
-    expect(stack.secretValues).toContain(PASSWORD);
+    expect(stack.secretValues).toEqual(expect.arrayContaining([PASSWORD, ODD_QUOTES]));
     expect(await stack.leaks()).toEqual([]);
   });
 });
