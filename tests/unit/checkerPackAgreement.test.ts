@@ -5,7 +5,6 @@
  * pack on every resource the program registered (the program under pulumi.runtime.setMocks, the
  * policies driven without the engine as in policies.test.ts).
  */
-import * as pulumi from "@pulumi/pulumi";
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { stringify } from "yaml";
 import { noCredentialsInPlainInputs } from "../../policies/credentialsPolicy";
@@ -13,6 +12,7 @@ import { planPolicies } from "../../policies/planPolicies";
 import { checkStackText, exitCode, formatResult } from "../../tools/check/checkStack";
 import { BAD_CONFIGS, CREDENTIAL_CONFIGS } from "../support/badConfigs";
 import { incidentRaw, stagingRaw, stagingWith } from "../support/configs";
+import { engineConfig, runProgramUnderMocks, settled, type Registered } from "../support/programUnderMocks";
 
 const PACK: ResourceValidationPolicy[] = [...planPolicies, noCredentialsInPlainInputs];
 
@@ -39,51 +39,16 @@ function checker(plain: Record<string, unknown>): Verdict {
   return { refused: exitCode(result) !== 0, text: `${formatResult("Pulumi.test.yaml", result)}\n${JSON.stringify(result)}` };
 }
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-
 /** The program under mocks: what it registered, or the error it stopped with. */
 async function runProgram(plain: Record<string, unknown>): Promise<{ registered: Registered[]; failure?: Error }> {
-  const registered: Registered[] = [];
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(plain)) config[`chatwoot:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-  for (const [key, value] of Object.entries(SECRETS)) config[`chatwoot:${key}`] = value;
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        if (args.type !== "pulumi:pulumi:Stack") registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "command:local:Command") state.stdout = "{}";
-        if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    },
-    "chatwoot-fly",
-    "staging",
-    true,
-  );
-  pulumi.runtime.setAllConfig(
-    config,
+  const run = await runProgramUnderMocks(
+    engineConfig(plain, SECRETS),
     Object.keys(SECRETS).map((k) => `chatwoot:${k}`),
   );
-  let failure: Error | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    await jest.isolateModulesAsync(async () => {
-      try {
-        const outputs = (await import("../../index")) as Record<string, pulumi.Output<unknown>>;
-        await new Promise((resolve) => (outputs.lastMigration ?? pulumi.output(undefined)).apply(resolve));
-      } catch (error) {
-        failure = error as Error;
-      }
-    });
-    return {};
-  });
+  if (run.failure) return { registered: run.registered, failure: run.failure as Error };
+  await settled(run);
   await new Promise((r) => setTimeout(r, 20));
-  return { registered, failure };
+  return { registered: run.registered };
 }
 
 async function preview(plain: Record<string, unknown>): Promise<Verdict> {

@@ -5,18 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BAD_CONFIGS } from "../support/badConfigs";
 import { stagingRaw, stagingWith } from "../support/configs";
-
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-interface Transformed {
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  opts: pulumi.CustomResourceOptions;
-}
+import { engineConfig, runProgramUnderMocks, type Registered, type Transformed } from "../support/programUnderMocks";
 
 const SECRETS = {
   databasePassword: "db-pa$$ 'word\" #1",
@@ -26,8 +15,8 @@ const SECRETS = {
   storageSecretAccessKey: "tsec_storage-secret-key-2",
 };
 
-const registered: Registered[] = [];
-const transformed: Transformed[] = [];
+let registered: Registered[] = [];
+let transformed: Transformed[] = [];
 
 const STDOUT: Record<string, string> = {
   "chatwoot-app-ensure": '{"name":"hotdash-chatwoot","org":"hotdash","adopted":false}',
@@ -35,57 +24,20 @@ const STDOUT: Record<string, string> = {
   "chatwoot-migration-run": '{"image":"chatwoot/chatwoot:v4.14.0","exitCode":0,"machine":"m1","seconds":3}',
 };
 
+function configOf(plain: Record<string, unknown>): Record<string, string> {
+  return engineConfig(plain, SECRETS);
+}
+
 function configFor(overrides: Record<string, unknown> = {}): Record<string, string> {
   return configOf({ ...stagingRaw(), ...overrides });
 }
 
-/** Stack config as the engine hands it to the program: JSON text for structured values. */
-function configOf(plain: Record<string, unknown>): Record<string, string> {
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(plain)) config[`chatwoot:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-  for (const [key, value] of Object.entries(SECRETS)) config[`chatwoot:${key}`] = value;
-  return config;
-}
-
 async function runProgram(config: Record<string, string>, secretKeys = Object.keys(SECRETS).map((k) => `chatwoot:${k}`)) {
-  registered.length = 0;
-  transformed.length = 0;
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        if (args.type !== "pulumi:pulumi:Stack") registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "command:local:Command") state.stdout = STDOUT[args.name] ?? "{}";
-        if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    },
-    "chatwoot-fly",
-    "staging",
-    true,
-  );
-  pulumi.runtime.setAllConfig(config, secretKeys);
-  let outputs: Record<string, pulumi.Output<unknown>> = {};
-  let failure: unknown;
-  // As the language host does: a root Stack resource, then the program inside it. The language host
-  // reports a program's exception as the run's error; here it is rethrown to the test.
-  await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation((args) => {
-      transformed.push({ type: args.type, name: args.name, props: args.props, opts: args.opts as pulumi.CustomResourceOptions });
-      return undefined;
-    });
-    await jest.isolateModulesAsync(async () => {
-      try {
-        outputs = await import("../../index");
-      } catch (error) {
-        failure = error;
-      }
-    });
-    return outputs;
-  });
-  if (failure) throw failure;
-  return outputs;
+  const run = await runProgramUnderMocks(config, secretKeys, STDOUT);
+  registered = run.registered;
+  transformed = run.transformed;
+  if (run.failure) throw run.failure;
+  return run.outputs;
 }
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));

@@ -5,12 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { stagingRaw } from "../support/configs";
-
-interface Transformed {
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-}
+import { engineConfig, runProgramUnderMocks, settled, type Transformed } from "../support/programUnderMocks";
 
 const BASE_SECRETS: Record<string, string> = {
   databasePassword: "app-pa$$word-1",
@@ -26,52 +21,20 @@ const STDOUT: Record<string, string> = {
   "chatwoot-migration-run": '{"image":"chatwoot/chatwoot:v4.14.0","exitCode":0,"machine":"m1","seconds":3}',
 };
 
-const transformed: Transformed[] = [];
+let transformed: Transformed[] = [];
 
 /** Runs index.ts with plain keys patched over the staging stack and the given secret keys (values as the engine hands them). */
 async function runProgram(plainPatch: Record<string, unknown>, secrets: Record<string, string>): Promise<void> {
-  transformed.length = 0;
-  const config: Record<string, string> = {};
-  for (const [key, v] of Object.entries({ ...stagingRaw(), ...plainPatch }))
-    config[`chatwoot:${key}`] = typeof v === "string" ? v : JSON.stringify(v);
   const allSecrets = { ...BASE_SECRETS, ...secrets };
-  for (const [key, v] of Object.entries(allSecrets)) config[`chatwoot:${key}`] = v;
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "command:local:Command") state.stdout = STDOUT[args.name] ?? "{}";
-        if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    },
-    "chatwoot-fly",
-    "staging",
-    true,
-  );
-  pulumi.runtime.setAllConfig(
-    config,
+  const run = await runProgramUnderMocks(
+    engineConfig({ ...stagingRaw(), ...plainPatch }, allSecrets),
     Object.keys(allSecrets).map((k) => `chatwoot:${k}`),
+    STDOUT,
   );
-  let failure: unknown;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation((args) => {
-      transformed.push({ type: args.type, name: args.name, props: args.props });
-      return undefined;
-    });
-    await jest.isolateModulesAsync(async () => {
-      try {
-        const outputs = (await import("../../index")) as Record<string, pulumi.Output<unknown>>;
-        await new Promise((resolve) => outputs.lastMigration.apply(resolve));
-      } catch (error) {
-        failure = error;
-      }
-    });
-    return {};
-  });
+  transformed = run.transformed;
+  if (run.failure) throw run.failure;
+  await settled(run);
   await new Promise((r) => setTimeout(r, 50));
-  if (failure) throw failure;
 }
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));

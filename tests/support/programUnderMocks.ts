@@ -1,0 +1,80 @@
+/**
+ * index.ts under pulumi.runtime.setMocks, as the unit tests run it: every resource answers with its
+ * inputs, a Command with the stdout given for its name ("{}" otherwise), a RandomPassword with a fixed
+ * result; the program runs inside a root Stack, as the language host runs it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface Transformed {
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+  opts: pulumi.CustomResourceOptions;
+}
+
+/** One run; `registered` and `transformed` keep filling while the program's outputs resolve. */
+export interface ProgramRun {
+  registered: Registered[];
+  transformed: Transformed[];
+  outputs: Record<string, pulumi.Output<unknown>>;
+  /** What the program threw (the language host reports it as the run's error). */
+  failure?: unknown;
+}
+
+/** Stack config as the engine hands it to the program: JSON text for structured values. */
+export function engineConfig(plain: Record<string, unknown>, secrets: Record<string, string>): Record<string, string> {
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(plain)) config[`chatwoot:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(secrets)) config[`chatwoot:${key}`] = value;
+  return config;
+}
+
+export async function runProgramUnderMocks(
+  config: Record<string, string>,
+  secretKeys: string[],
+  stdout: Record<string, string> = {},
+): Promise<ProgramRun> {
+  const run: ProgramRun = { registered: [], transformed: [], outputs: {} };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (args.type !== "pulumi:pulumi:Stack") run.registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "command:local:Command") state.stdout = stdout[args.name] ?? "{}";
+        if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "chatwoot-fly",
+    "staging",
+    true,
+  );
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      run.transformed.push({ type: args.type, name: args.name, props: args.props, opts: args.opts as pulumi.CustomResourceOptions });
+      return undefined;
+    });
+    await jest.isolateModulesAsync(async () => {
+      try {
+        run.outputs = await import("../../index");
+      } catch (error) {
+        run.failure = error;
+      }
+    });
+    return run.outputs;
+  });
+  return run;
+}
+
+/** Waits until the program's last step (the migration record) resolved, so that every resource registered. */
+export function settled(run: ProgramRun): Promise<unknown> {
+  return new Promise((resolve) => (run.outputs.lastMigration ?? pulumi.output(undefined)).apply(resolve));
+}
