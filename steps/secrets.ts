@@ -23,11 +23,12 @@ function previousKeys(): string[] {
   }
 }
 
-/** Names of the app's secrets, or undefined when flyctl cannot list them (e.g. the app is gone). */
-async function existingKeys(ctx: ReturnType<typeof stepContext>): Promise<Set<string> | undefined> {
-  const listed = await ctx.fly.run(["secrets", "list", "--app", ctx.app, "--json"]);
-  if (listed.code !== 0) return undefined;
-  return new Set((JSON.parse(listed.stdout) as ListedSecret[]).map((s) => s.name));
+/**
+ * Names of the app's secrets. A failed listing fails the step: passing over it would drop the stale
+ * keys from the record, and no later run would unset them; failed, the next run retries with them.
+ */
+async function existingKeys(ctx: ReturnType<typeof stepContext>): Promise<Set<string>> {
+  return new Set((await ctx.fly.json<ListedSecret[]>(["secrets", "list", "--app", ctx.app, "--json"])).map((s) => s.name));
 }
 
 export async function importSecrets(): Promise<void> {
@@ -44,7 +45,7 @@ export async function importSecrets(): Promise<void> {
   const keys = Object.keys(values).sort();
   log(`staged ${keys.length} secrets on ${ctx.app}: ${keys.join(", ")}`);
   const existing = await existingKeys(ctx);
-  const stale = previousKeys().filter((key) => !keys.includes(key) && existing?.has(key));
+  const stale = previousKeys().filter((key) => !keys.includes(key) && existing.has(key));
   if (stale.length) {
     await ctx.fly.ok(["secrets", "unset", ...stale, "--app", ctx.app, "--stage"]);
     log(`unset secrets that left the config: ${stale.join(", ")}`);
@@ -52,16 +53,4 @@ export async function importSecrets(): Promise<void> {
   // Same values, same revision: re-running this step (e.g. for a rotated Fly token) redeploys nothing.
   const record: SecretsRecord = { keys, revision: createHash("sha256").update(stdin).digest("hex") };
   result(record);
-}
-
-export async function unsetSecrets(): Promise<void> {
-  const ctx = stepContext();
-  const existing = await existingKeys(ctx);
-  if (!existing) {
-    log(`app ${ctx.app} has no secrets to unset (it is gone or unreachable)`);
-    return;
-  }
-  const keys = previousKeys().filter((key) => existing.has(key));
-  if (keys.length) await ctx.fly.ok(["secrets", "unset", ...keys, "--app", ctx.app, "--stage"]);
-  log(`unset ${keys.length} secrets on ${ctx.app}`);
 }

@@ -83,6 +83,21 @@ describe("secrets step", () => {
     expect(unsets.at(-1)?.argv).toEqual(["secrets", "unset", "MULTI", "--app", APP, "--stage"]);
   });
 
+  it("a failed secrets list fails the step, and the next run still unsets the key that left", async () => {
+    const previous = (await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) })).stdout;
+    const rest = { ...AWKWARD } as Record<string, string>;
+    delete rest.MULTI;
+    const env = { ...base, [ENV.secrets]: JSON.stringify(rest), PULUMI_COMMAND_STDOUT: previous };
+    fly.faults([{ command: "secrets list", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", times: 1 }]);
+    const failed = await fly.step("import-secrets", env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`\`flyctl secrets list --app ${APP} --json\` exited`);
+    // The engine keeps the last good record after a failure, so the next run sees the key again.
+    const retried = await fly.step("import-secrets", env);
+    expect(retried.code).toBe(0);
+    expect(Object.keys(fly.state().apps[APP].secrets).sort()).toEqual(Object.keys(rest).sort());
+  });
+
   it("a failed import names the call and never prints the values", async () => {
     fly.faults([
       {

@@ -196,7 +196,8 @@ function faultFail(req: Request): Reply | undefined {
   if (req.path === "/metrics_post") return undefined;
   const isGraphql = req.path === "/graphql";
   const mutating = isGraphql ? /^\s*mutation\b/.test(req.json<{ query?: string }>().query ?? "") : req.method !== "GET";
-  if (!mutating) return undefined;
+  // A call that changes something fails where it writes; a read-only call (secrets list) where it reads.
+  if (!mutating && req.call?.mutating) return undefined;
   const message = fault.message ?? (fault.stderr ?? "injected failure").replace(/^Error:\s*/, "").trim();
   req.label = `fault: fail ${req.label ?? ""}`.trim();
   return isGraphql
