@@ -25,7 +25,9 @@ export class FlySecrets extends pulumi.ComponentResource {
     const values = pulumi.secret(pulumi.output(args.values).apply((v) => JSON.stringify(v)));
     const staged = flyStep(
       `${name}-import`,
-      { fly: args.fly, create: "import-secrets", delete: "unset-secrets", environment: { [ENV.secrets]: values }, secretOutput: true },
+      // Nothing runs on delete: on `pulumi destroy` the app either goes with its secrets
+      // (app.destroyOnDelete) or stays, and a kept app must keep them (DATABASE_URL, SECRET_KEY_BASE).
+      { fly: args.fly, create: "import-secrets", environment: { [ENV.secrets]: values }, secretOutput: true },
       { parent: this },
     );
     const record = stepResult<SecretsRecord>(staged);

@@ -12,7 +12,6 @@ export const STEP_NAMES = [
   "ensure-app",
   "destroy-app",
   "import-secrets",
-  "unset-secrets",
   "migrate",
   // An update whose triggers did not change: the previous run's result stands.
   "keep-result",

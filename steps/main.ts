@@ -9,13 +9,12 @@ import { StepError } from "./flyctl";
 import { migrate } from "./migrate";
 import { scale, scaleDown } from "./counts";
 import { deploy } from "./rollout";
-import { importSecrets, unsetSecrets } from "./secrets";
+import { importSecrets } from "./secrets";
 
 const STEPS: Record<StepName, () => Promise<void>> = {
   "ensure-app": ensureApp,
   "destroy-app": destroyApp,
   "import-secrets": importSecrets,
-  "unset-secrets": unsetSecrets,
   migrate,
   "keep-result": async () => {
     process.stdout.write(process.env.PULUMI_COMMAND_STDOUT ?? "{}");
