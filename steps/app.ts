@@ -37,6 +37,14 @@ export async function destroyApp(): Promise<void> {
     log(`left Fly app ${app} in place (chatwoot:app.destroyOnDelete is false)`);
     return;
   }
-  await fly.ok(["apps", "destroy", app, "--yes"]);
+  const args = ["apps", "destroy", app, "--yes"];
+  const destroyed = await fly.run(args);
+  // Deleted by hand already: nothing left to destroy. flyctl's own check for a missing app reads this
+  // text (internal/command/machine/run.go: "Could not find App").
+  if (destroyed.code !== 0 && /Could not find App/.test(destroyed.stderr + destroyed.stdout)) {
+    log(`Fly app ${app} was already gone`);
+    return;
+  }
+  if (destroyed.code !== 0) throw fly.failure(args, destroyed);
   log(`destroyed Fly app ${app}`);
 }

@@ -41,6 +41,12 @@ describe("app step", () => {
     expect(Object.keys(fly.state().apps)).toContain(APP);
     await fly.step("destroy-app", { ...base, [ENV.destroyOnDelete]: "true" });
     expect(Object.keys(fly.state().apps)).not.toContain(APP);
+    // Deleted by hand before `pulumi destroy`: the destroy still succeeds, so the stack can go.
+    const again = await fly.step("destroy-app", { ...base, [ENV.destroyOnDelete]: "true" });
+    expect({ code: again.code, stderr: again.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining(`Fly app ${APP} was already gone`),
+    });
   });
 });
 
