@@ -103,7 +103,9 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
 
     const secretKeyBase =
       args.credentials.secretKeyBase ??
-      new random.RandomPassword(`${name}-secret-key-base`, { length: 128, special: false }, { parent: this }).result;
+      // Protected: a new one would sign every user out (Rails sessions and cookies are signed with it),
+      // so nothing replaces or deletes it unnoticed; rotating it is explicit (README, "Rotating SECRET_KEY_BASE").
+      new random.RandomPassword(`${name}-secret-key-base`, { length: 128, special: false }, { parent: this, protect: true }).result;
 
     const secrets = new FlySecrets(
       `${name}-secrets`,

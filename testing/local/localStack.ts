@@ -231,7 +231,10 @@ export class LocalStack {
     return this.run("pulumi", ["refresh", "--clear-pending-creates", "--yes", "--skip-preview", ...this.common()]);
   }
 
-  destroy(): Promise<CommandResult> {
+  /** `pulumi destroy`, after unprotecting the generated SECRET_KEY_BASE as the README says to. */
+  async destroy(): Promise<CommandResult> {
+    const urn = `urn:pulumi:${STACK}::chatwoot-fly::chatwoot:index:Deployment$random:index/randomPassword:RandomPassword::chatwoot-secret-key-base`;
+    await this.run("pulumi", ["state", "unprotect", urn, "--yes", "--stack", STACK, "-C", REPO]);
     return this.run("pulumi", ["destroy", "--yes", "--skip-preview", ...this.common()]);
   }
 

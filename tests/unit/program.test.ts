@@ -95,6 +95,11 @@ describe("the program on the staging stack", () => {
     expect(command("chatwoot-secrets-import").props.delete).toBeUndefined();
   });
 
+  it("protects the generated SECRET_KEY_BASE: a new one would sign every user out", () => {
+    const key = transformed.find((t) => t.name === "chatwoot-secret-key-base");
+    expect(key?.opts.protect).toBe(true);
+  });
+
   it("marks secrets secret wherever they flow, including stdout of the secrets step", async () => {
     const secretsStep = command("chatwoot-secrets-import");
     const env = secretsStep.props.environment as Record<string, pulumi.Input<string>>;
