@@ -3,6 +3,8 @@
  * config and secret values pass through intact, no secret reaches argv, and failures say which step
  * and why without the secret.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Client } from "pg";
 import { ENV } from "../../lib/stepContract";
 import { processesWith } from "../../testing/local/processes";
@@ -146,7 +148,9 @@ describe("a step that is signalled", () => {
     await fly.step("ensure-app", base);
     fly.faults([{ command: "secrets import", mode: "hang", times: 1 }]);
     const step = await fly.startStep("import-secrets", { ...base, [ENV.secrets]: JSON.stringify({ A: "1" }) });
-    await waitFor("the hung secrets import", () => flyctlProcesses().some((p) => p.includes("secrets import")), 30_000);
+    // The call has begun once flyctl took its fault (faults.json is emptied as it starts).
+    await waitFor("the hung secrets import", () => readFileSync(join(fly.dir, "faults.json"), "utf8").trim() === "[]", 30_000);
+    expect(flyctlProcesses().some((p) => p.includes("secrets import"))).toBe(true);
     step.child.kill("SIGTERM");
     const run = await step.done;
     expect(run.code).toBe(143);
