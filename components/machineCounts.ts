@@ -15,7 +15,11 @@ export interface MachineCountsArgs {
   downOnly?: boolean;
 }
 
-/** `fly scale count` for the process groups that differ; run only when a count changes. */
+/**
+ * Sets the process groups that differ to their count (steps/counts.ts: a lowered group's machines are
+ * stopped, so their jobs are handed back, then destroyed; a raised one is `fly scale count`); runs only
+ * when a count changes.
+ */
 export class MachineCounts extends pulumi.ComponentResource {
   public readonly counts: pulumi.Output<Record<string, number>>;
 

@@ -1,4 +1,4 @@
-/** Machine counts per process group, and which of them `fly scale count` must change. */
+/** Machine counts per process group, and which of them the counts steps must change (steps/counts.ts). */
 export type Counts = Record<string, number>;
 
 /**
