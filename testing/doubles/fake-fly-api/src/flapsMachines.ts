@@ -275,6 +275,8 @@ export const machineRoutes: Route[] = [
     },
   },
   {
+    // ASSUMPTION: a stop without a signal or timeout (flyctl machine stop sends none unless asked,
+    // internal/command/machine/stop.go) uses the machine's stop_config (kill_signal, kill_timeout).
     method: "POST",
     pattern: path(`/${ID}/stop`),
     handler: async (req, [appName, id]) => {
