@@ -81,7 +81,7 @@ const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
 let tmp = "";
 let env: NodeJS.ProcessEnv = {};
-const configs = { staging: "", noKey: "", incident: "" };
+const configs = { staging: "", noKey: "", incident: "", ci: "" };
 
 const pulumi = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => run("pulumi", args, { ...env, ...extraEnv });
 
@@ -91,7 +91,7 @@ async function mustPulumi(args: string[]): Promise<Run> {
   return result;
 }
 
-async function preview(label: string, configFile: string, extra: string[] = []): Promise<Preview> {
+async function preview(label: string, configFile: string, extra: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Preview> {
   const args = (pack: string) => [
     "preview",
     "-C",
@@ -107,7 +107,7 @@ async function preview(label: string, configFile: string, extra: string[] = []):
     ...extra,
   ];
   const streaming = { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" };
-  const result = await pulumi(args(POLICIES), streaming);
+  const result = await pulumi(args(POLICIES), { ...streaming, ...extraEnv });
   console.log(`pulumi preview (${label}): ${result.seconds.toFixed(1)}s, exit ${result.code}`);
   return parsePreview(result);
 }
@@ -155,6 +155,9 @@ beforeAll(async () => {
   configs.staging = join(tmp, "staging.yaml");
   const staging = readFileSync(STAGING_FIXTURE, "utf8");
   writeFileSync(configs.staging, `${staging.endsWith("\n") ? staging : `${staging}\n`}${salt}\n`);
+  // What the workflows start from: the committed stack file, no secret in it.
+  configs.ci = join(tmp, "ci.yaml");
+  copyFileSync(configs.staging, configs.ci);
   const set = (file: string, ...args: string[]) => mustPulumi(["config", ...args, "-C", REPO, "--stack", STACK, "--config-file", file]);
   await set(configs.staging, "set", "--secret", "chatwoot:databasePassword", "placeholder-database-password");
   await set(configs.staging, "set", "--secret", "chatwoot:redisUrl", "rediss://default:placeholder@redis.example:6379");
@@ -211,6 +214,53 @@ describe("pulumi preview of the staging stack with the policy pack", () => {
     expectSuccess(p);
     const capacity = p.policies.filter((e) => e.policyName === "session-pool-capacity");
     expect(capacity.map((e) => e.enforcementLevel)).toEqual(["advisory"]);
+  });
+
+  test("CI's way: credentials from the environment's variables (npm run ci-secrets), no Fly token at all", async () => {
+    // Values the tool must pass byte for byte: quotes, a #, a shell expansion, a trailing newline.
+    const CI_SECRETS = {
+      CHATWOOT_DATABASE_PASSWORD: `ci-db-pw "quoted" #not-a-comment $(id) \\ ü`,
+      CHATWOOT_REDIS_URL: "rediss://default:ci-redis-secret@redis.example:6379",
+      CHATWOOT_STORAGE_ACCESS_KEY_ID: "ci-storage-key-id",
+      CHATWOOT_STORAGE_SECRET_ACCESS_KEY: "ci-storage-secret\n",
+      CHATWOOT_SECRET_ENV: JSON.stringify({ SMTP_PASSWORD: "ci-smtp 'pw'\nline two" }),
+    };
+    const ciSecrets = (extra: NodeJS.ProcessEnv) =>
+      run("node", ["-r", "ts-node/register/transpile-only", "tools/ci-secrets/cli.ts", "--stack", STACK, "--config-file", configs.ci], {
+        ...env,
+        ...extra,
+      });
+    const values = [...Object.values(CI_SECRETS).slice(0, 4), "ci-smtp 'pw'\nline two"];
+    const before = readFileSync(configs.ci, "utf8");
+
+    const malformed = await ciSecrets({ ...CI_SECRETS, CHATWOOT_SECRET_ENV: "SMTP_PASSWORD=ci-malformed-secret" });
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain("CHATWOOT_SECRET_ENV must hold a JSON object of env name to string value");
+    expect(malformed.stdout + malformed.stderr).not.toContain("ci-malformed-secret");
+    expect(readFileSync(configs.ci, "utf8")).toBe(before);
+
+    const written = await ciSecrets(CI_SECRETS);
+    expect(written.stderr).toBe("");
+    expect(written.code).toBe(0);
+    expect(written.stdout).toContain("chatwoot:secretEnv.SMTP_PASSWORD set from CHATWOOT_SECRET_ENV.SMTP_PASSWORD (secret)");
+    const file = readFileSync(configs.ci, "utf8");
+    for (const value of values) {
+      expect(written.stdout).not.toContain(value.trim());
+      expect(file).not.toContain(value.trim());
+    }
+    const get = async (key: string) => {
+      const got = await mustPulumi(["config", "get", "--path", key, "--json", "-C", REPO, "--stack", STACK, "--config-file", configs.ci]);
+      return JSON.parse(got.stdout) as { value: string; secret: boolean };
+    };
+    expect(await get("chatwoot:databasePassword")).toEqual({ value: CI_SECRETS.CHATWOOT_DATABASE_PASSWORD, secret: true });
+    expect(await get("chatwoot:storageSecretAccessKey")).toEqual({ value: "ci-storage-secret\n", secret: true });
+    expect(await get("chatwoot:secretEnv.SMTP_PASSWORD")).toMatchObject({ value: "ci-smtp 'pw'\nline two" });
+
+    // Node leaves a variable set to undefined out of the child's environment.
+    const p = await preview("CI's config, no Fly token", configs.ci, [], { FLY_API_TOKEN: undefined });
+    expectSuccess(p);
+    expect(p.types).toEqual({ ...STAGING_TYPES, [RANDOM_PASSWORD]: 1 });
+    expect(p.policies.filter((e) => e.enforcementLevel === "mandatory")).toEqual([]);
   });
 
   test("left the repo's stack config files alone", () => {
