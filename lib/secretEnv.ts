@@ -12,13 +12,24 @@
 import { RESERVED_ENV_NAMES } from "./chatwoot";
 import { configKey, NAMESPACE, type ConfigIssue } from "./config/issues";
 import type { PlainConfig } from "./config/schema";
+import { MAX_ENV_STRING_BYTES } from "./stepContract";
+
+/**
+ * secretEnv's share of the secrets step's one input variable (CHATWOOT_SECRETS, a JSON object), whose
+ * whole is capped by MAX_ENV_STRING_BYTES: a quarter stays for the stack's own secrets (DATABASE_URL,
+ * REDIS_URL, SECRET_KEY_BASE, ...; under 2 KiB with Supabase's URLs and a 128-character key base).
+ */
+export const SECRET_ENV_MAX_BYTES = (MAX_ENV_STRING_BYTES * 3) / 4;
 
 /** Env names the stack sets itself from other keys: neither rails.extraEnv nor secretEnv may set them. */
 export function stackSetEnvNames(): readonly string[] {
   return RESERVED_ENV_NAMES;
 }
 
-/** Problems with the names of secretEnv (never its values): names the stack sets, names also in rails.extraEnv. */
+/**
+ * Problems with secretEnv that never show its values: names the stack sets, names also in
+ * rails.extraEnv, and a total size the secrets step could not receive.
+ */
 export function secretEnvIssues(config: Pick<PlainConfig, "rails">, secretEnv: Record<string, string> | undefined): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const name of Object.keys(secretEnv ?? {})) {
@@ -37,6 +48,14 @@ export function secretEnvIssues(config: Pick<PlainConfig, "rails">, secretEnv: R
         fix: `pulumi config rm --path '${configKey(["rails", "extraEnv", name])}' (keep the secret)`,
       });
     }
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(secretEnv ?? {})).length;
+  if (bytes > SECRET_ENV_MAX_BYTES) {
+    issues.push({
+      key: `${NAMESPACE}:secretEnv`,
+      message: `holds ${bytes} bytes as JSON, over its ${SECRET_ENV_MAX_BYTES}: the secrets step receives every secret in one environment variable, which Linux caps at ${MAX_ENV_STRING_BYTES} bytes (MAX_ARG_STRLEN)`,
+      fix: "shorten or remove the largest values; a secret that large belongs in a bucket the app reads, not in env",
+    });
   }
   return issues;
 }

@@ -41,6 +41,19 @@ export const ENV = {
   deployUpdateOnly: "CHATWOOT_DEPLOY_UPDATE_ONLY",
 } as const;
 
+/**
+ * Each step input is one environment variable, and Linux refuses to start a process (E2BIG) whose
+ * argv or environment holds a string, `NAME=value` with its NUL, longer than MAX_ARG_STRLEN: 32 pages,
+ * 131072 bytes with 4 KiB pages (include/uapi/linux/binfmts.h). Inputs that grow with config are
+ * checked against it before anything runs (lib/config/validate.ts, lib/secretEnv.ts).
+ */
+export const MAX_ENV_STRING_BYTES = 32 * 4096;
+
+/** The bytes `NAME=value` takes in a process's environment, its NUL included. */
+export function envStringBytes(name: string, value: string): number {
+  return new TextEncoder().encode(`${name}=${value}`).length + 1;
+}
+
 /** Env vars that carry credentials; always set from Pulumi secrets. */
 export const CREDENTIAL_ENV_VARS: readonly string[] = [ENV.secrets, ENV.flyToken];
 

@@ -11,6 +11,9 @@ import { migrationRoleIssues } from "../migrationRole";
 import { stopSettingsIssues } from "../stopSettings";
 import { explainMisplacedStorageCredentials, missingStorageCredentials, storageIssues } from "../storage";
 import { findCredentials, isCredentialName } from "../credentials";
+import { tomlString } from "../flyToml";
+import { buildPlan } from "../plan";
+import { ENV, envStringBytes, MAX_ENV_STRING_BYTES } from "../stepContract";
 import { configKey, fromZodIssues, NAMESPACE, setCommand, type ConfigIssue } from "./issues";
 import {
   plainConfigSchema,
@@ -75,7 +78,32 @@ export function validatePlain(raw: Record<string, unknown>): { config?: PlainCon
   const parsed = plainConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { issues: explainMisplacedStorageCredentials(fromZodIssues(parsed.error.issues, [], false)) };
   const issues = crossKeyIssues(parsed.data);
+  if (issues.length === 0) issues.push(...stepInputIssues(parsed.data));
   return issues.length ? { issues } : { config: parsed.data, issues };
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/**
+ * The generated fly.toml reaches the deploy step as one environment variable, so rails.extraEnv,
+ * its only part that grows without bound, must keep it within Linux's limit for one (MAX_ENV_STRING_BYTES):
+ * past it the step cannot even start (E2BIG). Checked on the rendered file, after every other check.
+ */
+function stepInputIssues(config: PlainConfig): ConfigIssue[] {
+  const bytes = envStringBytes(ENV.flyToml, buildPlan(config).flyToml);
+  if (bytes <= MAX_ENV_STRING_BYTES) return [];
+  const largest = Object.entries(config.rails.extraEnv)
+    .map(([name, value]) => ({ name, bytes: envStringBytes(name, tomlString(value)) }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3);
+  return [
+    {
+      key: configKey(["rails", "extraEnv"]),
+      message: `makes the generated fly.toml ${kib(bytes)}, over the ${kib(MAX_ENV_STRING_BYTES)} Linux allows one environment variable (MAX_ARG_STRLEN), which is how the deploy step receives it`,
+      found: `largest: ${largest.map((l) => `${l.name} (${kib(l.bytes)})`).join(", ")}`,
+      fix: `shorten or remove those values by ${kib(bytes - MAX_ENV_STRING_BYTES)} or more; data that large belongs in the image or a bucket, not in env`,
+    },
+  ];
 }
 
 /** Format checks of secret values; the values are never echoed. */

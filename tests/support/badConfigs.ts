@@ -177,6 +177,12 @@ export const BAD_CONFIGS: BadConfig[] = [
     "chatwoot:deploy.flyctlTimeoutSeconds",
     "expected number",
   ],
+  [
+    "extraEnv too large for the deploy step's input (E2BIG)",
+    { rails: { extraEnv: { LARGE_BANNER: "b".repeat(130 * 1024) } } },
+    "chatwoot:rails.extraEnv",
+    "MAX_ARG_STRLEN",
+  ],
   ["extraEnv key with a shell metacharacter", { rails: { extraEnv: { "A;B": "x" } } }, "chatwoot:rails.extraEnv.A;B", "upper-case"],
   ["installationEnv with a NUL byte", { rails: { installationEnv: "fly\u0000x" } }, "chatwoot:rails.installationEnv", "one line"],
 ];
