@@ -6,6 +6,7 @@
  */
 import { ENV, type MigrationRecord, type MigrationSpec } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
+import { cancelled } from "./cancellation";
 import { StepError } from "./flyctl";
 import { listMachines, type ListedMachine, type MachineEvent } from "./machines";
 
@@ -19,8 +20,20 @@ const ROLE_VALUE = "migration";
  */
 export const MIGRATION_SHELL = 'export DATABASE_URL="$MIGRATION_DATABASE_URL"; exec "$@"';
 
+/** Tries of the machine list that reads a launched migration: a lost exit code means a re-run. */
+const LIST_TRIES = 3;
+const LIST_RETRY_MS = 2000;
+
 async function findMachine(ctx: StepContext, match: (m: ListedMachine) => boolean): Promise<ListedMachine | undefined> {
-  return (await listMachines(ctx)).find(match);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await listMachines(ctx)).find(match);
+    } catch (error) {
+      if (attempt >= LIST_TRIES || !(error instanceof StepError) || cancelled()) throw error;
+      log(`${error.message}; trying again (${attempt} of ${LIST_TRIES})`);
+      await new Promise((resolve) => setTimeout(resolve, LIST_RETRY_MS));
+    }
+  }
 }
 
 /**
@@ -58,6 +71,11 @@ function exitCodeOf(machine: ListedMachine): { code: number; oomKilled: boolean 
  */
 function exitedBeforeRunSawItStart(machine: ListedMachine): boolean {
   return machine.state === "stopped" && exitCodeOf(machine) !== undefined;
+}
+
+/** The ID `fly machine run` prints once the machine is launched (internal/command/machine/run.go). */
+export function launchedMachineId(stdout: string): string | undefined {
+  return /^\s*Machine ID: ([a-z0-9]+)\s*$/m.exec(stdout)?.[1];
 }
 
 async function destroy(ctx: StepContext, id: string): Promise<void> {
@@ -103,44 +121,53 @@ export async function migrate(): Promise<void> {
     ...spec.command,
   ];
   const run = await ctx.fly.run(runArgs);
-  const machine = await findMachine(ctx, (m) => m.name === name);
-  if (!machine)
+  // The ID comes from run's own output, so a failing `machine list` right after it cannot leave the
+  // migration running unwatched; the list is the fallback for an output without it.
+  const id = launchedMachineId(run.stdout) ?? (await findMachine(ctx, (m) => m.name === name))?.id;
+  if (!id)
     throw run.code !== 0
       ? ctx.fly.failure(runArgs, run)
       : new StepError(
           `migration machine ${name} disappeared right after it started; web and worker keep their current image. Run pulumi up again`,
         );
-  if (run.code !== 0 && !exitedBeforeRunSawItStart(machine)) {
-    await destroy(ctx, machine.id);
-    throw ctx.fly.failure(runArgs, run);
-  }
   try {
-    const waitArgs = ["machine", "wait", machine.id, "--app", ctx.app, "--state", "stopped", "--wait-timeout", `${spec.timeoutSeconds}s`];
-    // The wait has its own limit (migration.timeoutSeconds); the call gets a minute more to report it.
-    const waited = await ctx.fly.run(waitArgs, { timeoutSeconds: spec.timeoutSeconds + 60 });
-    const after = await findMachine(ctx, (m) => m.id === machine.id);
-    if (!after)
-      throw new StepError(
-        `migration machine ${machine.id} disappeared before it reported an exit code; web and worker keep their current image. Run pulumi up again`,
-      );
-    if (waited.code !== 0) {
-      throw new StepError(
-        `migration did not finish within ${spec.timeoutSeconds}s (chatwoot:migration.timeoutSeconds); the machine is stopped and removed, web and worker keep their current image. ${ctx.fly.failure(waitArgs, waited).message}`,
-      );
-    }
-    const exit = exitCodeOf(after);
-    if (!exit)
-      throw new StepError(`migration machine ${machine.id} stopped without an exit event; web and worker keep their current image`);
-    if (exit.code !== 0) {
-      throw new StepError(
-        `migration exited with code ${exit.code}${exit.oomKilled ? " (out of memory: raise chatwoot:migration.memoryMb)" : ""}; web and worker keep their current image. Logs: fly logs --app ${ctx.app} --machine ${machine.id}`,
-      );
-    }
+    await watch(ctx, spec, id, run.code === 0 ? undefined : () => ctx.fly.failure(runArgs, run));
     const seconds = Math.round((Date.now() - started) / 1000);
     log(`migration finished with exit code 0 in ${seconds}s`);
-    const record: MigrationRecord = { image: spec.image, exitCode: 0, machine: machine.id, seconds };
+    const record: MigrationRecord = { image: spec.image, exitCode: 0, machine: id, seconds };
     result(record);
   } finally {
-    await destroy(ctx, machine.id);
+    await destroy(ctx, id);
+  }
+}
+
+/**
+ * Waits for the migration machine to stop and fails unless it exited 0. `runFailed` is set when
+ * `machine run` exited non-zero: then only a machine that already stopped with an exit event ran.
+ */
+async function watch(ctx: StepContext, spec: MigrationSpec, id: string, runFailed?: () => StepError): Promise<void> {
+  if (runFailed) {
+    const machine = await findMachine(ctx, (m) => m.id === id);
+    if (!machine || !exitedBeforeRunSawItStart(machine)) throw runFailed();
+  }
+  const waitArgs = ["machine", "wait", id, "--app", ctx.app, "--state", "stopped", "--wait-timeout", `${spec.timeoutSeconds}s`];
+  // The wait has its own limit (migration.timeoutSeconds); the call gets a minute more to report it.
+  const waited = await ctx.fly.run(waitArgs, { timeoutSeconds: spec.timeoutSeconds + 60 });
+  const after = await findMachine(ctx, (m) => m.id === id);
+  if (!after)
+    throw new StepError(
+      `migration machine ${id} disappeared before it reported an exit code; web and worker keep their current image. Run pulumi up again`,
+    );
+  if (waited.code !== 0) {
+    throw new StepError(
+      `migration did not finish within ${spec.timeoutSeconds}s (chatwoot:migration.timeoutSeconds); the machine is stopped and removed, web and worker keep their current image. ${ctx.fly.failure(waitArgs, waited).message}`,
+    );
+  }
+  const exit = exitCodeOf(after);
+  if (!exit) throw new StepError(`migration machine ${id} stopped without an exit event; web and worker keep their current image`);
+  if (exit.code !== 0) {
+    throw new StepError(
+      `migration exited with code ${exit.code}${exit.oomKilled ? " (out of memory: raise chatwoot:migration.memoryMb)" : ""}; web and worker keep their current image. Logs: fly logs --app ${ctx.app} --machine ${id}`,
+    );
   }
 }

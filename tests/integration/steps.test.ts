@@ -215,6 +215,28 @@ describe("migration step", () => {
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
+  it("keeps watching the migration when machine list fails right after machine run", async () => {
+    // The leftovers check before the run lists; the next list, the first after the launch, fails.
+    fly.faults([{ command: "machine list", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", skip: 1, times: 1 }]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "3"] }) });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining("migration finished with exit code 0"),
+    });
+    const id = resultOf<{ machine: string }>(run).machine;
+    const calls = fly.calls();
+    const after = calls.slice(calls.map((c) => c.command).lastIndexOf("machine run"));
+    expect(after.map((c) => [c.command, c.exitCode])).toEqual([
+      ["machine run", 0],
+      ["machine wait", 0],
+      ["machine list", 1],
+      ["machine list", 0],
+      ["machine destroy", 0],
+    ]);
+    expect(after[1].argv).toContain(id);
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
   it("fails on a non-zero exit code and still removes the machine", async () => {
     fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 3, times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });

@@ -4,6 +4,7 @@
  * fail: exit with exitCode/stderr before doing anything. hang: sleep until killed.
  * lose-machine (machine run): the machine vanishes shortly after it started (afterMs, default 300).
  * exit-code (machine run): the machine's command is replaced by one that exits with exitCode.
+ * `skip` lets that many calls of the command through first (a fault on the second `machine list`).
  * `times` counts down under the state lock; an entry is removed when it reaches 0 (absent = forever).
  */
 import * as fs from "node:fs";
@@ -19,6 +20,7 @@ export interface Fault {
   exitCode?: number;
   stderr?: string;
   times?: number;
+  skip?: number;
   afterMs?: number;
 }
 
@@ -42,6 +44,11 @@ export function takeFault(dir: string, command: string): Fault | undefined {
     const index = faults.findIndex((f) => f.command === command);
     if (index < 0) return undefined;
     const fault = { ...faults[index] };
+    if (fault.skip) {
+      faults[index] = { ...fault, skip: fault.skip - 1 };
+      fs.writeFileSync(faultsPath(dir), JSON.stringify(faults, null, 2));
+      return undefined;
+    }
     if (fault.times !== undefined) {
       const left = fault.times - 1;
       if (left <= 0) faults.splice(index, 1);
