@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lints the GitHub workflows with actionlint (rhysd/actionlint; with shellcheck on PATH it also checks
-# every run: script). actionlint is built from the Go module proxy through the wrapper module
+# Lints the GitHub workflows with actionlint (rhysd/actionlint), which checks every run: script with
+# shellcheck. actionlint is built from the Go module proxy through the wrapper module
 # toolchain/actionlint into ~/.cache/chatwoot-fly/actionlint, once: the binary is keyed by a digest of
 # go.mod, go.sum and the Go version, so a warm run only lints.
 #
@@ -13,6 +13,11 @@ module=$root/toolchain/actionlint
 case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) PATH="$PATH:/usr/local/go/bin" ;; esac
 command -v go >/dev/null || {
   echo "scripts/lint-workflows.sh: go is not on PATH (nor in /usr/local/go/bin); it builds actionlint" >&2
+  exit 2
+}
+# Without shellcheck actionlint silently skips the run: scripts; testing/services.sh installs it.
+command -v shellcheck >/dev/null || {
+  echo "scripts/lint-workflows.sh: shellcheck is not on PATH; run bash testing/services.sh (or apt-get install shellcheck)" >&2
   exit 2
 }
 cache=${CHATWOOT_FLY_CACHE:-$HOME/.cache/chatwoot-fly}

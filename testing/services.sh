@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the services the integration tests need are there (idempotent; safe to run again):
+#   shellcheck  for the workflow lint (Debian package `shellcheck`)
 #   pgbouncer   the binary (Debian package `pgbouncer`, 1.18 on bookworm); tests start private instances
 #   PostgreSQL  answering on 127.0.0.1:5432
 #   Redis       answering on 127.0.0.1:6379
@@ -25,6 +26,15 @@ apt_install() {
     apt-get install -y -qq --no-install-recommends "$@" >/dev/null
   fi
 }
+
+# --- shellcheck ------------------------------------------------------------------------------------
+# Not a service: actionlint (scripts/lint-workflows.sh) checks every workflow's run: scripts with it.
+if ! shellcheck --version >/dev/null 2>&1; then
+  apt_install shellcheck
+  echo "shellcheck: installed $(shellcheck --version | sed -n 's/^version: //p')"
+else
+  echo "shellcheck: $(shellcheck --version | sed -n 's/^version: //p') at $(command -v shellcheck)"
+fi
 
 # --- pgbouncer --------------------------------------------------------------------------------------
 # "On PATH" means: runs. (bash's `command -v` also reports a non-executable file of that name.)

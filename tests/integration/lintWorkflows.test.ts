@@ -43,6 +43,27 @@ describe("scripts/lint-workflows.sh", () => {
     expect(run.stdout).toContain('input "no-such-input" is not defined in action "actions/checkout');
   });
 
+  it("checks run: scripts with shellcheck", async () => {
+    const run = await lint(
+      "unquoted.yml",
+      [
+        "on: pull_request",
+        "permissions:",
+        "  contents: read",
+        "jobs:",
+        "  check:",
+        "    runs-on: ubuntu-latest",
+        "    steps:",
+        "      - run: rm -rf $TARGET/build", // unquoted: word splitting and globbing
+        "",
+      ].join("\n"),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /shellcheck reported issue in this script: SC2086:info:1:8: Double quote to prevent globbing and word splitting/,
+    );
+  });
+
   it("passes a sound workflow", async () => {
     const run = await lint(
       "sound.yml",
