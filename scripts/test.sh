@@ -22,7 +22,9 @@ export CHATWOOT_LEAK_LIST="$work/secrets.jsonl"
 status=0
 echo "== jest (unit + integration)" >&2
 set +e
-npx jest --ci --json --outputFile="$report" "$@" 2>&1 | tee "$work/output.log"
+# Three suites at a time on 2 cores: the integration suites mostly wait (machines, health checks,
+# the engine), and a serial run left the CPUs 66% idle; testing/jest/sequencer.js starts the slowest first.
+npx jest --ci --maxWorkers="${CHATWOOT_TEST_WORKERS:-3}" --json --outputFile="$report" "$@" 2>&1 | tee "$work/output.log"
 status=${PIPESTATUS[0]}
 set -e
 node -r ts-node/register/transpile-only testing/local/scanTestOutput.ts "$CHATWOOT_LEAK_LIST" "$work/output.log" "$report" || status=1
