@@ -5,4 +5,5 @@
  * provider runs the steps, in the directory of `main`; the steps' command line is relative to the root.
  */
 require("./build/launch").ensureFreshBuild();
+require("./build/defer").deferModules();
 module.exports = require("./bin/index.js");

@@ -58,7 +58,7 @@ export const PHASES = [
   "  of which policy pack start",
   "language host locating the SDK",
   "node + @pulumi/pulumi start",
-  "program load (TypeScript compile + module evaluation)",
+  "program load (module evaluation)",
   "resource registrations",
   "  of which resource plugin start",
   "  of which policy calls (Analyze/Remediate)",
@@ -67,33 +67,44 @@ export const PHASES = [
 
 export type Phase = (typeof PHASES)[number];
 
+/**
+ * Cuts a trace of the pinned toolchain (pulumi v3.274, language host v3.259, whose Node SDK traces too)
+ * into PHASES. The pack's start-up runs from the analyzer's plugin start to the end of its last set-up
+ * call (the first of them waits for the pack's process); the program's load, from the SDK's runProgram to the second
+ * registration (the first is the stack; the next waits for the whole program module).
+ */
 export function phases(spans: Span[]): Record<Phase, number> {
   const one = (name: string, service = "pulumi-cli") => {
     const s = spans.find((x) => x.name === name && x.service === service);
-    if (!s) throw new Error(`trace has no ${service} span ${name}`);
+    if (!s) throw new Error(`trace has no ${service} span ${name} (the span names of another toolchain version?)`);
     return s;
   };
   const root = one("pulumi");
   const plan = one("pulumi-plan");
   const run = one("run-program");
-  const exec = one("execNodejs", "opentracing-plugin");
-  const monitor = spans.filter((s) => s.service === "pulumi-language-host" && s.name.startsWith("/pulumirpc.ResourceMonitor/"));
-  const firstRpc = monitor[0]?.start ?? exec.end;
-  // The stack resource is registered first; the next registration waits for the whole program module to load.
-  const registrations = monitor.filter((s) => /Register(Resource|ResourceOutputs)$/.test(s.name));
+  const exec = one("execRuntime", "pulumi-language-nodejs");
+  const program = one("language-runtime.runProgram", "pulumi-sdk-nodejs");
+  const registrations = spans.filter((s) => s.service === "pulumi-cli" && s.name === "pulumirpc.ResourceMonitor/RegisterResource");
   const loaded = registrations[1]?.start ?? exec.end;
   const plugins = (kind: string) =>
     spans.filter((s) => s.name === "newPlugin" && s.attributes.kind === kind).reduce((t, s) => t + s.end - s.start, 0);
+  const analyzer = spans.find((s) => s.name === "newPlugin" && s.attributes.kind === "analyzer");
+  const setUp = spans.filter(
+    (s) =>
+      s.service === "pulumi-cli" &&
+      /^pulumirpc\.Analyzer\/(GetPluginInfo|Handshake|GetAnalyzerInfo|ConfigureStack|Configure)$/.test(s.name),
+  );
+  const packStart = analyzer && setUp.length ? Math.max(...setUp.map((s) => s.end)) - analyzer.start : 0;
   const policyCalls = spans
     .filter((s) => s.service === "pulumi-cli" && /^pulumirpc\.Analyzer\/(Analyze|AnalyzeStack|Remediate)$/.test(s.name))
     .reduce((t, s) => t + s.end - s.start, 0);
   return {
     "CLI start (backend, language host handshake)": plan.start - root.start,
     "engine setup before the program": run.start - plan.start,
-    "  of which policy pack start": plugins("analyzer"),
+    "  of which policy pack start": packStart,
     "language host locating the SDK": exec.start - run.start,
-    "node + @pulumi/pulumi start": firstRpc - exec.start,
-    "program load (TypeScript compile + module evaluation)": loaded - firstRpc,
+    "node + @pulumi/pulumi start": program.start - exec.start,
+    "program load (module evaluation)": loaded - program.start,
     "resource registrations": exec.end - loaded,
     "  of which resource plugin start": plugins("resource"),
     "  of which policy calls (Analyze/Remediate)": policyCalls,

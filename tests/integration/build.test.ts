@@ -67,3 +67,36 @@ describe("build/", () => {
     expect(readFileSync(join(copy, "bin", "build-stamp.json"), "utf8")).toBe(stamp);
   }, 60_000);
 });
+
+describe("build/defer.js (program.js defers what only function serialization needs)", () => {
+  /** Runs a script in a fresh node beside the repo's node_modules; returns its last stdout line as JSON. */
+  const node = (script: string) => {
+    const run = spawnSync(process.execPath, ["-e", script], { cwd: REPO, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`node failed: ${run.stderr}`);
+    return JSON.parse(run.stdout.trim().split("\n").pop() ?? "null");
+  };
+  const LOADED = `const loaded = (id) => Object.values(require.cache).some((m) => m.filename.includes(id) && !deferred.has(m.filename));`;
+
+  it("loading @pulumi/pulumi leaves TypeScript and Arborist unloaded; a function serialization still gets them", () => {
+    const result = node(`
+      const { deferModules, deferred } = require("./build/defer");
+      ${LOADED}
+      deferModules();
+      const pulumi = require("@pulumi/pulumi");
+      const afterSdk = ["typescript/lib/typescript.js", "@npmcli/arborist/"].map(loaded);
+      pulumi.runtime.serializeFunction(() => 6 * 7).then((s) =>
+        console.log(JSON.stringify({ afterSdk, typescriptAfterSerializing: loaded("typescript/lib/typescript.js"), text: /6 \\* 7/.test(s.text) })));
+    `);
+    expect(result).toEqual({ afterSdk: [false, false], typescriptAfterSerializing: true, text: true });
+  });
+
+  it("without it, @pulumi/pulumi loads both (what the deferral saves)", () => {
+    const result = node(`
+      const deferred = new Set();
+      ${LOADED}
+      require("@pulumi/pulumi");
+      console.log(JSON.stringify(["typescript/lib/typescript.js", "@npmcli/arborist/"].map(loaded)));
+    `);
+    expect(result).toEqual([true, true]);
+  });
+});
