@@ -19,6 +19,20 @@ const lint = (file: string, text: string) => {
   return spawnCollect("bash", [join(REPO, "scripts/lint-workflows.sh"), join(dir, file)], { cwd: REPO, env: process.env }).done;
 };
 
+/** A well-formed workflow with one job `check` of these steps (YAML lines, indented as steps). */
+const oneJob = (...steps: string[]) =>
+  [
+    "on: pull_request",
+    "permissions:",
+    "  contents: read",
+    "jobs:",
+    "  check:",
+    "    runs-on: ubuntu-latest",
+    "    steps:",
+    ...steps,
+    "",
+  ].join("\n");
+
 describe("scripts/lint-workflows.sh", () => {
   it("fails a broken workflow and names each fault", async () => {
     const run = await lint(
@@ -44,20 +58,8 @@ describe("scripts/lint-workflows.sh", () => {
   });
 
   it("checks run: scripts with shellcheck", async () => {
-    const run = await lint(
-      "unquoted.yml",
-      [
-        "on: pull_request",
-        "permissions:",
-        "  contents: read",
-        "jobs:",
-        "  check:",
-        "    runs-on: ubuntu-latest",
-        "    steps:",
-        "      - run: rm -rf $TARGET/build", // unquoted: word splitting and globbing
-        "",
-      ].join("\n"),
-    );
+    // Unquoted: word splitting and globbing.
+    const run = await lint("unquoted.yml", oneJob("      - run: rm -rf $TARGET/build"));
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /shellcheck reported issue in this script: SC2086:info:1:8: Double quote to prevent globbing and word splitting/,
@@ -67,18 +69,7 @@ describe("scripts/lint-workflows.sh", () => {
   it("passes a sound workflow", async () => {
     const run = await lint(
       "sound.yml",
-      [
-        "on: pull_request",
-        "permissions:",
-        "  contents: read",
-        "jobs:",
-        "  check:",
-        "    runs-on: ubuntu-latest",
-        "    steps:",
-        "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
-        '      - run: echo "ok"',
-        "",
-      ].join("\n"),
+      oneJob("      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2", '      - run: echo "ok"'),
     );
     expect(run.stdout).toBe("");
     expect(run.code).toBe(0);
