@@ -74,7 +74,7 @@ function exitedBeforeRunSawItStart(machine: ListedMachine): boolean {
 }
 
 /** The ID `fly machine run` prints once the machine is launched (internal/command/machine/run.go). */
-export function launchedMachineId(stdout: string): string | undefined {
+function launchedMachineId(stdout: string): string | undefined {
   return /^\s*Machine ID: ([a-z0-9]+)\s*$/m.exec(stdout)?.[1];
 }
 
