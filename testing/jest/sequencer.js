@@ -8,7 +8,7 @@
  * machine that has run nothing yet). A suite in neither goes first when it is an integration suite
  * (it may be slow), and by file size otherwise, as jest does.
  */
-const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { homedir } = require("node:os");
 const { dirname, join, relative } = require("node:path");
 const Sequencer = require("@jest/test-sequencer").default;
@@ -40,8 +40,9 @@ class SlowestFirst extends Sequencer {
       return test.path.includes("/tests/integration/") ? [2, size] : [0, size];
     };
     // Unknown integration suites, then recorded ones by duration, then unknown unit suites; each by size or time, largest first.
+    const keys = new Map(tests.map((test) => [test, key(test)]));
     return [...tests].sort((a, b) => {
-      const [ka, kb] = [key(a), key(b)];
+      const [ka, kb] = [keys.get(a), keys.get(b)];
       return kb[0] - ka[0] || kb[1] - ka[1];
     });
   }
@@ -57,7 +58,7 @@ class SlowestFirst extends Sequencer {
       if (result.skipped || result.testExecError) continue;
       durations[relative(ROOT, result.testFilePath)] = (result.perfStats.end - result.perfStats.start) / 1000;
     }
-    if (!existsSync(dirname(FILE))) mkdirSync(dirname(FILE), { recursive: true });
+    mkdirSync(dirname(FILE), { recursive: true });
     writeFileSync(`${FILE}.tmp`, JSON.stringify(durations, null, 1));
     renameSync(`${FILE}.tmp`, FILE);
   }
