@@ -1,7 +1,6 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Endpoint } from "../lib/endpoints";
-import type { Client as PgClient } from "pg";
 import { extensionProblems, PREFLIGHT_SQL, type ExtensionRow, type PreflightContext } from "../lib/preflight";
 import { formatPostgresUrl } from "../lib/postgresUrl";
 
@@ -60,7 +59,7 @@ async function checkExtensions(
 ) {
   // Loaded here, not at the top: only a stack that checks extensions needs pg (40 ms of every preview).
   const { Client } = await import("pg");
-  const client: PgClient = new Client({
+  const client = new Client({
     host: endpoint.host,
     port: endpoint.port,
     user: endpoint.user,
