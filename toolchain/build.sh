@@ -75,29 +75,9 @@ source_trees=(flyctl-stack pulumi-language-nodejs pulumi-command pulumi-go-provi
 required=" pulumi pulumi-language-nodejs "
 
 # --- the sources ------------------------------------------------------------
-# $CHATWOOT_FLY_SOURCES, else shared/sources beside this repo, else beside the repo this clone came from
-# (`git clone /work/main /tmp/x` finds /work/shared/sources through its origin).
-sources=""
-sources_looked=""
-use_sources() { # <dir>: absolute, without .. (no fork)
-  cd "$1" && sources=$PWD && cd "$toolchain"
-}
-if [[ -n "${CHATWOOT_FLY_SOURCES:-}" ]]; then
-  sources_looked="CHATWOOT_FLY_SOURCES=$CHATWOOT_FLY_SOURCES"
-  [[ ! -d "$CHATWOOT_FLY_SOURCES" ]] || use_sources "$CHATWOOT_FLY_SOURCES"
-else
-  sources_looked="$root/../shared/sources"
-  if [[ -d "$root/../shared/sources" ]]; then
-    use_sources "$root/../shared/sources"
-  else
-    origin=$(git -C "$root" config --get remote.origin.url 2>/dev/null || true)
-    origin=${origin#file://}
-    if [[ "$origin" == /* ]]; then
-      sources_looked+=", $origin/../shared/sources (beside origin)"
-      [[ ! -d "$origin/../shared/sources" ]] || use_sources "$origin/../shared/sources"
-    fi
-  fi
-fi
+# shellcheck source=toolchain/sources.sh
+. "$toolchain/sources.sh"
+find_sources "$root"
 
 # --- a pulumi that is not ours, already on PATH, is used as it is ----------
 # (with the language host its install bundles; the plugins and flyctl are still ours)

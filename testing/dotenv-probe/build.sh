@@ -21,8 +21,8 @@
 # about 20 s; cold, the whole flyctl dependency graph: 5-16 minutes on two shared cores).
 # Concurrent callers are serialized by a lock; the second finds the binary built.
 #
-# Sources: $CHATWOOT_FLY_SOURCES, else shared/sources beside this repo, else beside the repo this clone
-# came from (the rule of toolchain/build.sh).
+# Sources: found by toolchain/sources.sh ($CHATWOOT_FLY_SOURCES, else shared/sources beside this repo,
+# else beside the repo this clone came from).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,25 +39,10 @@ fail() {
 }
 
 # --- what is needed ---------------------------------------------------------
-sources=""
-looked=""
-if [[ -n "${CHATWOOT_FLY_SOURCES:-}" ]]; then
-  looked="CHATWOOT_FLY_SOURCES=$CHATWOOT_FLY_SOURCES"
-  [[ ! -d "$CHATWOOT_FLY_SOURCES" ]] || sources=$(cd "$CHATWOOT_FLY_SOURCES" && pwd)
-else
-  looked="$root/../shared/sources"
-  if [[ -d "$root/../shared/sources" ]]; then
-    sources=$(cd "$root/../shared/sources" && pwd)
-  else
-    origin=$(git -C "$root" config --get remote.origin.url 2>/dev/null || true)
-    origin=${origin#file://}
-    if [[ "$origin" == /* ]]; then
-      looked+=", $origin/../shared/sources (beside origin)"
-      [[ ! -d "$origin/../shared/sources" ]] || sources=$(cd "$origin/../shared/sources" && pwd)
-    fi
-  fi
-fi
-[[ -n "$sources" ]] || fail "the flyctl sources are missing: no sources folder at $looked (set CHATWOOT_FLY_SOURCES to the folder that holds flyctl-stack/)"
+# shellcheck source=toolchain/sources.sh
+. "$root/toolchain/sources.sh"
+find_sources "$root"
+[[ -n "$sources" ]] || fail "the flyctl sources are missing: no sources folder at $sources_looked (set CHATWOOT_FLY_SOURCES to the folder that holds flyctl-stack/)"
 parser=$sources/flyctl-stack/flyctl/internal/command/secrets/parser.go
 [[ -f "$parser" ]] || fail "the flyctl sources are incomplete: $parser is missing (sources folder: $sources)"
 
