@@ -6,20 +6,10 @@
  * kill_timeout (fly.toml, lib/stopSettings.ts) before Fly kills it.
  */
 import { countArgs, countChanges } from "../lib/counts";
+import { processGroupOf, surplusMachines, type ListedMachine } from "../lib/machineOutput";
 import { ENV, type Counts } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
-import { listMachines, type ListedMachine } from "./machines";
-
-const groupOf = (machine: ListedMachine) => machine.config?.metadata?.fly_process_group;
-
-/** The machines a group gives up: those not running first, then the newest (last listed). */
-function surplus(machines: ListedMachine[], count: number): ListedMachine[] {
-  const order = (m: ListedMachine) => (m.state === "started" ? 1 : 0);
-  return [...machines]
-    .reverse()
-    .sort((a, b) => order(a) - order(b))
-    .slice(0, Math.max(0, machines.length - count));
-}
+import { listMachines } from "./machines";
 
 async function retire(ctx: StepContext, machines: ListedMachine[]): Promise<void> {
   const ids = machines.map((m) => m.id);
@@ -34,15 +24,15 @@ async function scaleTo(downOnly: boolean): Promise<void> {
   const target = jsonEnv<Counts>(ENV.counts);
   const machines = await listMachines(ctx);
   const current: Counts = {};
-  for (const group of machines.map(groupOf)) if (group) current[group] = (current[group] ?? 0) + 1;
+  for (const group of machines.map(processGroupOf)) if (group) current[group] = (current[group] ?? 0) + 1;
   const changes = countChanges(current, target, downOnly);
   const done: string[] = [];
   for (const [group, count] of Object.entries(changes).sort(([a], [b]) => a.localeCompare(b))) {
     if (count >= (current[group] ?? 0)) continue;
     await retire(
       ctx,
-      surplus(
-        machines.filter((m) => groupOf(m) === group),
+      surplusMachines(
+        machines.filter((m) => processGroupOf(m) === group),
         count,
       ),
     );

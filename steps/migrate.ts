@@ -4,11 +4,12 @@
  * `fly machine list --json` (the Machines API machine object). The machine is destroyed afterwards,
  * whatever happened. Any failure stops `pulumi up` before the rollout step.
  */
+import { exitCodeOf, exitedBeforeRunSawItStart, launchedMachineId, type ListedMachine } from "../lib/machineOutput";
 import { ENV, type MigrationRecord, type MigrationSpec } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { cancelled } from "./cancellation";
 import { StepError } from "./flyctl";
-import { listMachines, type ListedMachine, type MachineEvent } from "./machines";
+import { listMachines } from "./machines";
 
 /** Metadata that marks the one-off migration machines (flyctl machine run --metadata). */
 const ROLE_KEY = "chatwoot_role";
@@ -47,35 +48,6 @@ async function removeLeftovers(ctx: StepContext): Promise<void> {
     log(`migration machine ${machine.id} (${machine.state ?? "unknown state"}) was left by an interrupted run`);
     await destroy(ctx, machine.id);
   }
-}
-
-/**
- * The newest exit event's code, read as fly-go's MachineRequest.GetExitCode does (machine_types.go):
- * the monitor event's exit event first, else the exit event. flyctl re-encodes the machines through
- * fly-go's types, whose `exit_code` is `omitempty`: a machine that exited 0 has an exit event
- * without `exit_code`, so an absent code is 0.
- */
-function exitCodeOf(machine: ListedMachine): { code: number; oomKilled: boolean } | undefined {
-  const exitEventOf = (e: MachineEvent) => e.request?.MonitorEvent?.exit_event ?? e.request?.exit_event;
-  const exits = (machine.events ?? []).filter((e) => e.type === "exit" && exitEventOf(e) !== undefined);
-  const last = exits.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))[0];
-  const event = last && exitEventOf(last);
-  return event && { code: event.exit_code ?? 0, oomKilled: Boolean(event.oom_killed) };
-}
-
-/**
- * `fly machine run` waits for the machine to be started (internal/machine/wait.go) and exits 1 when
- * the machine, with restart policy "no", is already stopped: a command that finishes before that
- * wait looks like a failed launch. A machine that is stopped with an exit event did run; its exit
- * event, not flyctl's exit code, says how the migration went.
- */
-function exitedBeforeRunSawItStart(machine: ListedMachine): boolean {
-  return machine.state === "stopped" && exitCodeOf(machine) !== undefined;
-}
-
-/** The ID `fly machine run` prints once the machine is launched (internal/command/machine/run.go). */
-function launchedMachineId(stdout: string): string | undefined {
-  return /^\s*Machine ID: ([a-z0-9]+)\s*$/m.exec(stdout)?.[1];
 }
 
 async function destroy(ctx: StepContext, id: string): Promise<void> {
