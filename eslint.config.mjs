@@ -17,7 +17,8 @@ const LIB_ONLY = "lib/ is the bottom layer: it imports only lib/";
 const boundary = (files, ...patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "policies/node_modules/", "bin/", "coverage/", "**/*.js", "**/*.mjs"] },
+  // .stryker-tmp/ holds the mutation run's sandbox copies of the repo (npm run mutation), reports/ its output.
+  { ignores: ["node_modules/", "policies/node_modules/", "bin/", "coverage/", ".stryker-tmp/", "reports/", "**/*.js", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -53,7 +53,7 @@ describe("GitHub workflows", () => {
   it("finds the pins and the workflows it checks", () => {
     expect(FLYCTL_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     expect(PULUMI_VERSION).toMatch(/^3\.\d+\.\d+$/);
-    expect(Object.keys(workflows).sort()).toEqual(["deploy.yml", "preview-comment.yml", "preview.yml", "test.yml"]);
+    expect(Object.keys(workflows).sort()).toEqual(["deploy.yml", "mutation.yml", "preview-comment.yml", "preview.yml", "test.yml"]);
   });
 
   it("pin every action by commit SHA, and flyctl and pulumi to the versions the tests run", () => {
@@ -111,6 +111,17 @@ describe("GitHub workflows", () => {
         expect(step.run ?? "").not.toContain("${{");
       }
     }
+  });
+
+  it("mutation: weekly and on demand, with no secret, keeping the report even when a goal is missed", () => {
+    const workflow = workflows["mutation.yml"];
+    expect(Object.keys(workflow.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    expect(secretsIn(workflow)).toEqual([]);
+    const steps = stepsOf(workflow.jobs.mutation);
+    expect(steps.filter((s) => s.run === "npm run mutation")).toHaveLength(1);
+    const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload).toMatchObject({ if: "always()", with: { path: "reports/mutation/" } });
   });
 
   it("wire the stack's credentials from one source: the environment's secrets, through npm run ci-secrets", () => {
