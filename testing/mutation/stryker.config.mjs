@@ -11,7 +11,7 @@ export default {
   // are reported as Ignored with this reason and left out of the score (docs/testing.md).
   ignoreStatic: true,
   checkers: ["typescript"],
-  tsconfigFile: "tsconfig.json",
+  tsconfigFile: "testing/mutation/tsconfig.json",
   reporters: ["clear-text", "html", "json", "progress"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
