@@ -9,7 +9,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "../support/configs";
 
-const COPIED = ["build", "index.ts", "stack.ts", "config.ts", "tsconfig.json", "tsconfig.build.json", "components", "lib", "steps", "policies"];
+const COPIED = [
+  "build",
+  "index.ts",
+  "stack.ts",
+  "config.ts",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "components",
+  "lib",
+  "steps",
+  "policies",
+];
 
 let copy: string;
 
