@@ -1,7 +1,8 @@
 /**
- * The program (stack.ts, which index.ts runs) under pulumi.runtime.setMocks, as the unit tests run it: every resource answers with its
- * inputs, a Command with the stdout given for its name ("{}" otherwise), a RandomPassword with a fixed
- * result; the program runs inside a root Stack, as the language host runs it.
+ * The program (stack.ts, which index.ts runs) under pulumi.runtime.setMocks, as the unit tests run it:
+ * every resource answers with its inputs, a Command with the stdout given for its name ("{}"
+ * otherwise), a RandomPassword with a fixed result; the program runs inside a root Stack, as the
+ * language host runs it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { chatwootStack } from "../../stack";
