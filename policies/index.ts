@@ -1,8 +1,5 @@
 /** The policy pack's entry: the only file that constructs PolicyPack (it opens a gRPC server). */
 import { PolicyPack } from "@pulumi/policy";
-import { noCredentialsInPlainInputs } from "./credentialsPolicy";
-import { planPolicies } from "./planPolicies";
+import { PACK_NAME, PACK_POLICIES } from "./pack";
 
-new PolicyPack("chatwoot-fly", {
-  policies: [...planPolicies, noCredentialsInPlainInputs],
-});
+new PolicyPack(PACK_NAME, { policies: PACK_POLICIES });

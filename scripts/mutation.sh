@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing: StrykerJS mutates lib/, policies/, steps/ and components/ one change at a time and
-# runs the unit tests that cover each change (testing/mutation/stryker.config.mjs). Writes
+# runs the tests that cover each change: the unit suite and the step tests, which run the steps
+# in-process against real flyctl and the fake Fly API (testing/mutation/stryker.config.mjs). Writes
 # reports/mutation/ (HTML, JSON; ignored by git) and prints the score per folder, the surviving mutants
 # with file:line, and how long it took. docs/testing.md explains the report.
 #

@@ -40,7 +40,9 @@ export function flyctl(executable: string, secrets: readonly string[], timeoutSe
         reject(new StepError(`cancelled: \`flyctl ${args.join(" ")}\` was not started`));
         return;
       }
-      const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"] });
+      // The step's environment, FLY_API_TOKEN included, named rather than implied: a step run in-process
+      // (tests/support/steps.ts) has its own process.env.
+      const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"], env: process.env });
       track(child);
       const limit = options.timeoutSeconds ?? timeoutSeconds;
       let timedOutAfter: number | undefined;

@@ -34,7 +34,8 @@ export interface FolderScore {
   equivalent: number;
   /** Static mutants (module-load code), left out with `ignoreStatic` (testing/mutation/stryker.config.mjs). */
   static: number;
-  score: number;
+  /** Killed share of the valid mutants; null when none ran (a `--mutate` subset without this folder). */
+  score: number | null;
   goal: number;
 }
 
@@ -78,7 +79,7 @@ export function folderScores(report: MutationReport): FolderScore[] {
       compileErrors: mutants.filter((m) => m.status === "CompileError").length,
       equivalent: mutants.filter(isEquivalent).length,
       static: mutants.filter(isStatic).length,
-      score: valid === 0 ? 100 : (100 * killed) / valid,
+      score: valid === 0 ? null : (100 * killed) / valid,
       goal,
     };
   });
@@ -97,14 +98,17 @@ export function mutantsWhere(report: MutationReport, status: "undetected" | "equ
     );
 }
 
-/** The markdown table of scores that docs/testing.md keeps. */
+/** Folders whose mutants ran and scored under their goal. */
+export const underGoal = (scores: FolderScore[]) => scores.filter((s) => s.score !== null && s.score < s.goal);
+
+/** The markdown table of scores that docs/testing.md keeps ("-": no mutant of the folder ran). */
 export function scoreTable(scores: FolderScore[]): string {
   return [
     "| folder | killed | survived | score | goal | met | compile errors | equivalent | static |",
     "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ...scores.map(
       (s) =>
-        `| ${s.folder}/ | ${s.killed} | ${s.survived} | ${s.score.toFixed(1)}% | ${s.goal}% | ${s.score >= s.goal ? "yes" : "**no**"} | ${s.compileErrors} | ${s.equivalent} | ${s.static} |`,
+        `| ${s.folder}/ | ${s.killed} | ${s.survived} | ${s.score === null ? "-" : `${s.score.toFixed(1)}%`} | ${s.goal}% | ${s.score === null ? "-" : s.score >= s.goal ? "yes" : "**no**"} | ${s.compileErrors} | ${s.equivalent} | ${s.static} |`,
     ),
   ].join("\n");
 }
@@ -124,8 +128,8 @@ function main(file: string, seconds?: string): void {
     ...equivalent.map((m) => `  ${m.where}  ${m.mutator}: ${m.reason ?? "(no reason given)"}`),
   ];
   if (seconds) out.push(`mutation run: ${seconds} s`);
-  const under = scores.filter((s) => s.score < s.goal);
-  for (const s of under) out.push(`${s.folder}/ is under its goal: ${s.score.toFixed(1)}% < ${s.goal}%`);
+  const under = underGoal(scores);
+  for (const s of under) out.push(`${s.folder}/ is under its goal: ${s.score?.toFixed(1)}% < ${s.goal}%`);
   process.stdout.write(`${out.join("\n")}\n`);
   if (under.length > 0) process.exitCode = 1;
 }

@@ -1,12 +1,15 @@
 /**
- * The scripts the Commands run (steps/), against the flyctl stand-in that records its calls: awkward
- * config and secret values pass through intact, no secret reaches argv, and failures say which step
- * and why without the secret.
+ * The scripts the Commands run (steps/), against real flyctl and the fake Fly API, which records the
+ * calls: awkward config and secret values pass through intact, no secret reaches argv, and failures say
+ * which step and why without the secret. Steps run in this process, each test with the state it needs
+ * (mutation testing runs a test alone, and step code run in a beforeAll belongs to no test); set-up
+ * outside a test goes through flyctl directly.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
 import { ENV } from "../../lib/stepContract";
+import { planOf, stagingWith } from "../support/configs";
 import { processesWith } from "../../testing/local/processes";
 import { FakeFly, resultOf } from "../support/steps";
 import { waitFor } from "../support/waitFor";
@@ -16,16 +19,22 @@ jest.setTimeout(120_000);
 const APP = "steps-test-app";
 const base = { [ENV.app]: APP, [ENV.org]: "hotdash" };
 
+/** Creates an app for a test without the app step (set-up that runs outside the step under test). */
+const createApp = (fly: FakeFly, app: string) => fly.flyOk(["apps", "create", app, "--org", "hotdash", "--json"]);
+
 describe("app step", () => {
   const fly = new FakeFly();
   afterAll(() => fly.cleanup());
 
   it("creates the app, then adopts it on the next run", async () => {
-    const first = await fly.step("ensure-app", base);
+    const env = { ...base, [ENV.app]: "steps-app-create" };
+    const first = await fly.step("ensure-app", env);
     expect(first.code).toBe(0);
-    expect(resultOf(first)).toEqual({ name: APP, org: "hotdash", adopted: false });
-    const second = await fly.step("ensure-app", base);
-    expect(resultOf(second)).toEqual({ name: APP, org: "hotdash", adopted: true });
+    expect(resultOf(first)).toEqual({ name: "steps-app-create", org: "hotdash", adopted: false });
+    expect(first.stderr).toContain("created Fly app steps-app-create in org hotdash");
+    const second = await fly.step("ensure-app", env);
+    expect(resultOf(second)).toEqual({ name: "steps-app-create", org: "hotdash", adopted: true });
+    expect(second.stderr).toContain("Fly app steps-app-create already exists in org hotdash: adopted");
     expect(fly.calls().filter((c) => c.command === "apps create")).toHaveLength(1);
   });
 
@@ -33,28 +42,48 @@ describe("app step", () => {
     fly.seed({ ...fly.state(), foreignApps: ["taken-elsewhere"] });
     const run = await fly.step("ensure-app", { ...base, [ENV.app]: "taken-elsewhere" });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Fly app name "taken-elsewhere" belongs to another organization');
+    expect(run.stderr).toContain('Fly app name "taken-elsewhere" belongs to another organization (it is not in "hotdash")');
     expect(run.stderr).toContain("chatwoot:app.name");
   });
 
+  it("a failed create names the call and its exit code", async () => {
+    fly.faults([{ command: "apps create", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", times: 1 }]);
+    const run = await fly.step("ensure-app", { ...base, [ENV.app]: "steps-app-unavailable" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("error: `flyctl apps create steps-app-unavailable --org hotdash --json` exited 1");
+    expect(run.stdout).toBe("");
+  });
+
   it("leaves the app on delete unless destroyOnDelete", async () => {
-    const kept = await fly.step("destroy-app", { ...base, [ENV.destroyOnDelete]: "false" });
-    expect(kept.stderr).toContain("left Fly app");
-    expect(Object.keys(fly.state().apps)).toContain(APP);
-    await fly.step("destroy-app", { ...base, [ENV.destroyOnDelete]: "true" });
-    expect(Object.keys(fly.state().apps)).not.toContain(APP);
+    const env = { ...base, [ENV.app]: "steps-app-destroy" };
+    await createApp(fly, "steps-app-destroy");
+    const kept = await fly.step("destroy-app", { ...env, [ENV.destroyOnDelete]: "false" });
+    expect(kept.stderr).toContain("left Fly app steps-app-destroy in place");
+    expect(Object.keys(fly.state().apps)).toContain("steps-app-destroy");
+    const destroyed = await fly.step("destroy-app", { ...env, [ENV.destroyOnDelete]: "true" });
+    expect(destroyed.stderr).toContain("destroyed Fly app steps-app-destroy");
+    expect(Object.keys(fly.state().apps)).not.toContain("steps-app-destroy");
     // Deleted by hand before `pulumi destroy`: the destroy still succeeds, so the stack can go.
-    const again = await fly.step("destroy-app", { ...base, [ENV.destroyOnDelete]: "true" });
+    const again = await fly.step("destroy-app", { ...env, [ENV.destroyOnDelete]: "true" });
     expect({ code: again.code, stderr: again.stderr }).toEqual({
       code: 0,
-      stderr: expect.stringContaining(`Fly app ${APP} was already gone`),
+      stderr: expect.stringContaining("Fly app steps-app-destroy was already gone"),
     });
+  });
+
+  it("a failed destroy fails the step", async () => {
+    await createApp(fly, "steps-app-undestroyed");
+    fly.faults([{ command: "apps destroy", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", times: 1 }]);
+    const run = await fly.step("destroy-app", { ...base, [ENV.app]: "steps-app-undestroyed", [ENV.destroyOnDelete]: "true" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("`flyctl apps destroy steps-app-undestroyed --yes` exited 1");
+    expect(Object.keys(fly.state().apps)).toContain("steps-app-undestroyed");
   });
 });
 
 describe("secrets step", () => {
   const fly = new FakeFly();
-  beforeAll(() => fly.step("ensure-app", base));
+  beforeAll(() => createApp(fly, APP));
   afterAll(() => fly.cleanup());
 
   const AWKWARD = {
@@ -138,11 +167,24 @@ describe("secrets step", () => {
   });
 });
 
-describe("a step that is signalled", () => {
+describe("a step run as a Command runs it: a child process of steps/main.ts", () => {
   const fly = new FakeFly();
   const base = { [ENV.app]: "steps-signal-app", [ENV.org]: "hotdash" };
   const flyctlProcesses = () => processesWith(/flyctl/, "FAKE_FLY_STATE_DIR", fly.dir);
   afterAll(() => fly.cleanup());
+
+  it("prints its result on stdout and exits 0; an unknown step exits 1 naming the steps there are", async () => {
+    const run = await (await fly.startStep("ensure-app", base)).done;
+    expect({ code: run.code, result: resultOf(run) }).toEqual({
+      code: 0,
+      result: { name: "steps-signal-app", org: "hotdash", adopted: false },
+    });
+    const unknown = await (await fly.startStep("ensure-ap", base)).done;
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      'error: unknown step "ensure-ap"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down\n',
+    );
+  });
 
   it("stops its flyctl call (SIGTERM) before it exits, instead of leaving it running", async () => {
     await fly.step("ensure-app", base);
@@ -179,9 +221,9 @@ describe("migration step", () => {
   beforeAll(async () => {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
-    await fly.step("ensure-app", base);
-    const secrets = { MIGRATION_DATABASE_URL: `postgres://postgres:any@127.0.0.1:5432/${database}?sslmode=disable` };
-    await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(secrets) });
+    await createApp(fly, APP);
+    const url = `postgres://postgres:any@127.0.0.1:5432/${database}?sslmode=disable`;
+    await fly.flyOk(["secrets", "import", "--app", APP, "--stage"], `MIGRATION_DATABASE_URL="${url}"\n`);
   });
   afterAll(async () => {
     await fly.cleanup();
@@ -246,16 +288,170 @@ describe("migration step", () => {
   });
 
   it("fails on a timeout, stops and removes the machine", async () => {
-    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "120"], timeoutSeconds: 30 }) });
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "120"], timeoutSeconds: 5 }) });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("migration did not finish within 30s");
+    expect(run.stderr).toContain("migration did not finish within 5s (chatwoot:migration.timeoutSeconds)");
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
   it("fails when the machine disappears", async () => {
     fly.faults([{ command: "machine run", mode: "lose-machine", times: 1 }]);
-    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "20"] }) });
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "20"], timeoutSeconds: 5 }) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/migration machine [a-z0-9-]+ disappeared .*web and worker keep their current image/);
+  });
+});
+
+describe("rollout and counts steps", () => {
+  const fly = new FakeFly();
+  const IMAGE = "chatwoot/chatwoot:v4.14.0";
+  let app = "";
+  let n = 0;
+  const env = () => ({ ...base, [ENV.app]: app });
+  const machines = () => Object.values(fly.state().apps[app]?.machines ?? {});
+  const groups = () =>
+    machines()
+      .map((m) => m.processGroup ?? "none")
+      .sort();
+  /** This test's calls: the apps of earlier tests share the call log. */
+  const calls = () => fly.calls().filter((c) => c.argv.includes(app));
+  const mutating = () => calls().filter((c) => /^(deploy|scale count|machine (stop|destroy|run))$/.test(c.command ?? ""));
+  const deploy = (over: Record<string, string> = {}) =>
+    fly.step("deploy", {
+      ...env(),
+      [ENV.image]: IMAGE,
+      [ENV.strategy]: "rolling",
+      [ENV.flyToml]: planOf(stagingWith({ app: { name: app }, rails: { railsMaxThreads: 1, sidekiqConcurrency: 2 } })).flyToml,
+      ...over,
+    });
+  const counts = (step: "scale" | "scale-down", target: Record<string, number>) =>
+    fly.step(step, { ...env(), [ENV.counts]: JSON.stringify(target) });
+  /** Machines of a process group without a deploy (quicker): what scale-down reads is the group. */
+  const runMachines = async (group: string, count: number) => {
+    for (let i = 0; i < count; i++)
+      await fly.flyOk([
+        "machine",
+        "run",
+        IMAGE,
+        "--app",
+        app,
+        "--region",
+        "iad",
+        "--metadata",
+        `fly_process_group=${group}`,
+        "--",
+        "sleep",
+        "600",
+      ]);
+  };
+  const idsOf = (group: string) =>
+    machines()
+      .filter((m) => m.processGroup === group)
+      .map((m) => m.id);
+
+  // An app of its own per test, with secrets the Chatwoot stand-ins start with (no database: they
+  // retry it and keep serving their health check).
+  beforeEach(async () => {
+    app = `steps-rollout-${++n}`;
+    await createApp(fly, app);
+    await fly.flyOk(
+      ["secrets", "import", "--app", app, "--stage"],
+      `REDIS_URL="redis://127.0.0.1:6379/14"\nDATABASE_URL="postgres://nobody@127.0.0.1:1/none"\n`,
+    );
+  });
+  afterAll(() => fly.cleanup());
+
+  it("deploys the image with the generated fly.toml from a private file it then removes; scale raises groups once", async () => {
+    const run = await deploy();
+    expect(run.code).toBe(0);
+    expect(resultOf(run)).toEqual({ image: IMAGE, strategy: "rolling" });
+    expect(run.stderr).toContain(`deploying ${IMAGE} to ${app} (strategy rolling)`);
+    const call = calls().find((c) => c.command === "deploy");
+    const config = call?.argv[call.argv.indexOf("--config") + 1] ?? "";
+    expect(call?.argv).toEqual([
+      "deploy",
+      "--app",
+      app,
+      "--image",
+      IMAGE,
+      "--config",
+      config,
+      "--strategy",
+      "rolling",
+      "--ha=false",
+      "--yes",
+    ]);
+    expect(existsSync(config)).toBe(false);
+    expect(groups()).toEqual(["web", "worker"]);
+
+    const scaled = await counts("scale", { web: 2, worker: 1 });
+    expect(scaled.code).toBe(0);
+    expect(resultOf(scaled)).toEqual({ web: 2, worker: 1 });
+    expect(scaled.stderr).toContain(`scaled ${app}: web=2`);
+    expect(
+      calls()
+        .filter((c) => c.command === "scale count")
+        .map((c) => c.argv),
+    ).toEqual([["scale", "count", "web=2", "--app", app, "--yes"]]);
+    expect(groups()).toEqual(["web", "web", "worker"]);
+    const before = mutating().length;
+    const again = await counts("scale", { web: 2, worker: 1 });
+    expect(again.stderr).toContain(`${app} needs no scaling`);
+    expect(mutating()).toHaveLength(before);
+  });
+
+  it("deploys with --update-only when a group is set to 0, so that no group gets a machine", async () => {
+    const run = await deploy({ [ENV.deployUpdateOnly]: "1" });
+    expect(run.code).toBe(0);
+    expect(calls().find((c) => c.command === "deploy")?.argv).toContain("--update-only");
+    expect(groups()).toEqual([]);
+  });
+
+  it("a failed deploy fails the step and still removes the fly.toml it wrote", async () => {
+    fly.faults([{ command: "deploy", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", times: 1 }]);
+    const run = await deploy();
+    expect(run.code).toBe(1);
+    const call = calls().find((c) => c.command === "deploy");
+    const config = call?.argv[call.argv.indexOf("--config") + 1] ?? "";
+    expect(run.stderr).toContain(
+      `\`flyctl deploy --app ${app} --image ${IMAGE} --config ${config} --strategy rolling --ha=false --yes\` exited 1`,
+    );
+    expect(run.stdout).toBe("");
+    expect(existsSync(config)).toBe(false);
+  });
+
+  it("lowers a group by stopping, waiting for and destroying its surplus machines, never with scale count", async () => {
+    await runMachines("web", 1);
+    await runMachines("worker", 2);
+    const workers = idsOf("worker");
+    const run = await counts("scale-down", { web: 1, worker: 0 });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`scaled ${app}: worker=0`);
+    expect(resultOf(run)).toEqual({ web: 1, worker: 0 });
+    // Both workers go, in the order the step chose (lib/machineOutput.ts surplusMachines): one stop,
+    // then a wait and a destroy per machine, and the web machine stays.
+    const stop = calls().find((c) => c.command === "machine stop")?.argv ?? [];
+    const order = stop.slice(2, -2);
+    expect(stop).toEqual(["machine", "stop", ...order, "--app", app]);
+    expect([...order].sort()).toEqual([...workers].sort());
+    const after = calls().slice(calls().findIndex((c) => c.command === "machine stop") + 1);
+    expect(after.map((c) => c.argv)).toEqual([
+      ...order.map((id) => ["machine", "wait", id, "--app", app, "--state", "stopped"]),
+      ...order.map((id) => ["machine", "destroy", id, "--app", app, "--force"]),
+    ]);
+    expect(groups()).toEqual(["web"]);
+    expect(calls().some((c) => c.command === "scale count")).toBe(false);
+  });
+
+  it("scale-down lowers only the groups above their count, and only to it", async () => {
+    await runMachines("web", 3);
+    await runMachines("worker", 1);
+    const down = await counts("scale-down", { web: 2, worker: 4 });
+    expect(down.stderr).toContain(`scaled ${app}: web=2`);
+    expect(groups()).toEqual(["web", "web", "worker"]);
+    const again = await counts("scale-down", { web: 2, worker: 4 });
+    expect(again.stderr).toContain(`${app} needs no scale-down`);
+    expect(resultOf(again)).toEqual({ web: 2, worker: 4 });
+    expect(calls().some((c) => c.command === "scale count")).toBe(false);
   });
 });

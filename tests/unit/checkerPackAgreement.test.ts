@@ -5,16 +5,13 @@
  * pack on every resource the program registered (the program under pulumi.runtime.setMocks, the
  * policies driven without the engine as in policies.test.ts).
  */
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationArgs } from "@pulumi/policy";
 import { stringify } from "yaml";
-import { noCredentialsInPlainInputs } from "../../policies/credentialsPolicy";
-import { planPolicies } from "../../policies/planPolicies";
+import { PACK_POLICIES } from "../../policies/pack";
 import { checkStackText, exitCode, formatResult } from "../../tools/check/checkStack";
 import { BAD_CONFIGS, CREDENTIAL_CONFIGS } from "../support/badConfigs";
 import { incidentRaw, stagingRaw, stagingWith } from "../support/configs";
 import { engineConfig, runProgramUnderMocks, settled, type Registered } from "../support/programUnderMocks";
-
-const PACK: ResourceValidationPolicy[] = [...planPolicies, noCredentialsInPlainInputs];
 
 /** Secrets every run sets; the checker sees them encrypted, the program as the engine hands them. */
 const SECRETS: Record<string, string> = {
@@ -57,7 +54,7 @@ async function preview(plain: Record<string, unknown>): Promise<Verdict> {
   const mandatory: string[] = [];
   const all: string[] = [];
   for (const resource of registered) {
-    for (const policy of PACK) {
+    for (const policy of PACK_POLICIES) {
       const validate = policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void;
       const args = { type: resource.type, name: resource.name, props: resource.inputs, urn: "", opts: {}, getConfig: () => ({}) };
       validate(args as unknown as ResourceValidationArgs, (message) => {

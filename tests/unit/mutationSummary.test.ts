@@ -1,5 +1,5 @@
 /** The mutation report's summary (testing/mutation/summary.ts): scores per folder, survivors, equivalents. */
-import { folderScores, GOALS, mutantsWhere, scoreTable, type MutationReport } from "../../testing/mutation/summary";
+import { folderScores, GOALS, mutantsWhere, scoreTable, underGoal, type MutationReport } from "../../testing/mutation/summary";
 
 const at = (line: number, column = 1) => ({ start: { line, column } });
 const mutant = (status: string, line: number, extra: object = {}) => ({
@@ -42,11 +42,12 @@ describe("mutation summary", () => {
     });
   });
 
-  it("keeps runtime errors out of the score and gives a folder without mutants 100%", () => {
+  it("keeps runtime errors out of the score and gives a folder without mutants no score, which is not under its goal", () => {
     const scores = folderScores(report);
     expect(scores.find((s) => s.folder === "steps")).toMatchObject({ killed: 1, survived: 0, valid: 1, score: 100 });
-    expect(scores.find((s) => s.folder === "policies")).toMatchObject({ valid: 0, score: 100 });
+    expect(scores.find((s) => s.folder === "policies")).toMatchObject({ valid: 0, score: null });
     expect(scores.map((s) => s.folder)).toEqual(Object.keys(GOALS));
+    expect(underGoal(scores).map((s) => s.folder)).toEqual(["lib"]);
   });
 
   it("lists survivors by file and line, and equivalents with their reasons (static mutants are not equivalents)", () => {
@@ -64,5 +65,6 @@ describe("mutation summary", () => {
     const table = scoreTable(folderScores(report));
     expect(table).toContain("| lib/ | 3 | 2 | 60.0% | 85% | **no** | 1 | 1 | 1 |");
     expect(table).toContain("| steps/ | 1 | 0 | 100.0% | 70% | yes | 0 | 0 | 0 |");
+    expect(table).toContain("| policies/ | 0 | 0 | - | 85% | - | 0 | 0 | 0 |");
   });
 });

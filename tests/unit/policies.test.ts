@@ -1,5 +1,6 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { noCredentialsInPlainInputs, COMMAND_TYPE } from "../../policies/credentialsPolicy";
+import { noCredentialsInPlainInputs, COMMAND_TYPE, plainCommandInputs } from "../../policies/credentialsPolicy";
+import { PACK_POLICIES } from "../../policies/pack";
 import { DEPLOYMENT_TYPE, planPolicies } from "../../policies/planPolicies";
 import { PLAN_RULES } from "../../lib/rules";
 import { incidentRaw, planOf, stagingRaw } from "../support/configs";
@@ -24,7 +25,8 @@ function run(policy: { validateResource?: unknown }, type: string, props: Record
 
 describe("the policy pack", () => {
   it("has one policy per rule, with the rule's name and enforcement", () => {
-    const all = [...planPolicies, noCredentialsInPlainInputs];
+    const all = PACK_POLICIES;
+    expect(all).toHaveLength(PLAN_RULES.length);
     expect(all.map((p) => p.name).sort()).toEqual(PLAN_RULES.map((r) => r.name).sort());
     expect(all.find((p) => p.name === "session-pool-capacity")?.enforcementLevel).toBe("mandatory");
     expect(all.find((p) => p.name === "pool-headroom")?.enforcementLevel).toBe("advisory");
@@ -58,5 +60,38 @@ describe("the policy pack", () => {
         environment: { CHATWOOT_IMAGE: "chatwoot/chatwoot:v4.14.0" },
       }),
     ).toEqual([]);
+  });
+
+  it("reads every plain text input of a Command, each in its own form, and no secret env var", () => {
+    expect(
+      plainCommandInputs({
+        create: "c",
+        update: "u",
+        delete: "d",
+        dir: "/srv",
+        interpreter: ["/bin/sh", "-c"],
+        triggers: [1, "two"],
+        environment: { CHATWOOT_IMAGE: "img", CHATWOOT_COUNTS: 3, CHATWOOT_SECRETS: "s", FLY_API_TOKEN: "t" },
+      }),
+    ).toEqual({
+      create: "c",
+      update: "u",
+      delete: "d",
+      dir: "/srv",
+      interpreter: "/bin/sh -c",
+      triggers: '[1,"two"]',
+      "environment.CHATWOOT_IMAGE": "img",
+    });
+    // Inputs of other shapes (unknown to the engine yet, or absent) are not text to scan.
+    expect(plainCommandInputs({ create: ["a"], interpreter: "/bin/sh", triggers: undefined })).toEqual({});
+    expect(plainCommandInputs({ triggers: null })).toEqual({ triggers: "null" });
+  });
+
+  it("reports a credential with the resource, the input, what it is and the fix, only on a Command", () => {
+    const props = { create: "curl https://u:leaked-pass@example.com" };
+    expect(run(noCredentialsInPlainInputs, COMMAND_TYPE, props, "chatwoot-x")).toEqual([
+      "chatwoot-x: input create contains a URL with a password; it would be stored in plaintext and may reach argv or logs. Fix: pass it through a secret environment variable (CHATWOOT_SECRETS, FLY_API_TOKEN)",
+    ]);
+    expect(run(noCredentialsInPlainInputs, "random:index/randomPassword:RandomPassword", props, "chatwoot-x")).toEqual([]);
   });
 });
