@@ -41,22 +41,36 @@ function say(line: string): void {
   }
 }
 
-/** Stops every call in flight (SIGTERM, SIGKILL after the grace), then exits with `code`. */
-function stop(why: string, code: number): void {
+/**
+ * Stops every call in flight (SIGTERM, SIGKILL after `graceMs`), then exits with `code`. Only the
+ * first call counts. `exit` is the process's own but in the tests, which run this in their process.
+ */
+export function stop(why: string, code: number, exit: (code: number) => void = (c) => process.exit(c), graceMs = KILL_GRACE_MS): void {
   if (stopping) return;
   stopping = true;
   say(`cancelled (${why}): stopping ${running.size} flyctl call(s)`);
   for (const child of running) child.kill("SIGTERM");
   const deadline = setTimeout(() => {
     for (const child of running) child.kill("SIGKILL");
-    process.exit(code);
-  }, KILL_GRACE_MS);
+    exit(code);
+  }, graceMs);
   const poll = setInterval(() => {
     if (running.size > 0) return;
     clearInterval(poll);
     clearTimeout(deadline);
-    process.exit(code);
+    exit(code);
   }, 50);
+}
+
+/**
+ * Why a step whose parent was `parent` and grandparent `grandparent` must stop now, or undefined while
+ * both are there: its parent changed (re-parented, the runner's shell is gone) or the command plugin
+ * above it is gone.
+ */
+export function orphaned(parent: number, grandparent: number | undefined, ppid = process.ppid): string | undefined {
+  if (ppid !== parent) return "the step's parent is gone";
+  if (grandparent !== undefined && !alive(grandparent)) return "the command plugin that ran the step is gone";
+  return undefined;
 }
 
 /** Installs the signal handlers and the parent watch; called once, first thing in a step. */
@@ -71,19 +85,20 @@ export function stopOnCancel(): void {
   const parent = process.ppid;
   const grandparent = parentOf(parent);
   setInterval(() => {
-    if (process.ppid !== parent) stop("the step's parent is gone", 1);
-    else if (grandparent !== undefined && !alive(grandparent)) stop("the command plugin that ran the step is gone", 1);
+    const why = orphaned(parent, grandparent);
+    if (why) stop(why, 1);
   }, PARENT_POLL_MS).unref();
 }
 
 /** The parent of a process (`ps`, so that it works beyond Linux), or undefined when unknown. */
-function parentOf(pid: number): number | undefined {
+export function parentOf(pid: number): number | undefined {
   const ps = spawnSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" });
   const ppid = Number(ps.stdout?.trim());
   return ps.status === 0 && Number.isInteger(ppid) && ppid > 1 ? ppid : undefined;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (one owned by another user counts: EPERM). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
