@@ -34,10 +34,12 @@ export interface Flyctl {
 }
 
 export function flyctl(executable: string, secrets: readonly string[], timeoutSeconds: number): Flyctl {
+  // argv never carries a secret (docs/flyctl-contract.md); redacted all the same, as the output is.
+  const call = (args: string[]) => `\`${redact(`flyctl ${args.join(" ")}`, secrets)}\``;
   const run = (args: string[], options: CallOptions = {}) =>
     new Promise<FlyResult>((resolve, reject) => {
       if (cancelled()) {
-        reject(new StepError(`cancelled: \`flyctl ${args.join(" ")}\` was not started`));
+        reject(new StepError(`cancelled: ${call(args)} was not started`));
         return;
       }
       // The step's environment, FLY_API_TOKEN included, named rather than implied: a step run in-process
@@ -77,12 +79,12 @@ export function flyctl(executable: string, secrets: readonly string[], timeoutSe
   const failure = (args: string[], result: FlyResult) => {
     if (result.timedOutAfter !== undefined)
       return new StepError(
-        `\`flyctl ${args.join(" ")}\` did not finish within ${result.timedOutAfter}s and was stopped (chatwoot:flyctlTimeoutSeconds); nothing after it ran. Run pulumi up again once flyctl responds`,
+        `${call(args)} did not finish within ${result.timedOutAfter}s and was stopped (chatwoot:flyctlTimeoutSeconds); nothing after it ran. Run pulumi up again once flyctl responds`,
       );
     const output = redact(result.stderr.trim() ? result.stderr : result.stdout, secrets)
       .trim()
       .slice(-2000);
-    return new StepError(`\`flyctl ${args.join(" ")}\` exited ${result.code}: ${output || "(no output)"}`);
+    return new StepError(`${call(args)} exited ${result.code}: ${output || "(no output)"}`);
   };
   const ok = async (args: string[], options?: CallOptions) => {
     const result = await run(args, options);
@@ -94,7 +96,7 @@ export function flyctl(executable: string, secrets: readonly string[], timeoutSe
     try {
       return JSON.parse(result.stdout) as T;
     } catch {
-      throw new StepError(`\`flyctl ${args.join(" ")}\` did not print JSON: ${redact(result.stdout.slice(0, 500), secrets)}`);
+      throw new StepError(`${call(args)} did not print JSON: ${redact(result.stdout.slice(0, 500), secrets)}`);
     }
   };
   return { run, ok, json, failure };

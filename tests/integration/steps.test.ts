@@ -21,6 +21,9 @@ const base = { [ENV.app]: APP, [ENV.org]: "hotdash" };
 
 /** Creates an app for a test without the app step (set-up that runs outside the step under test). */
 const createApp = (fly: FakeFly, app: string) => fly.flyOk(["apps", "create", app, "--org", "hotdash", "--json"]);
+/** What a step of an unknown name prints. */
+const unknownStep = (name: string) =>
+  `error: unknown step "${name}"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down\n`;
 
 describe("app step", () => {
   const fly = new FakeFly();
@@ -81,6 +84,69 @@ describe("app step", () => {
   });
 });
 
+describe("what every step shares: its inputs, its flyctl calls, its result", () => {
+  const fly = new FakeFly();
+  afterAll(() => fly.cleanup());
+  const failing = async (env: Record<string, string>, step = "ensure-app") => {
+    const run = await fly.step(step, env);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: "" });
+    return run.stderr;
+  };
+
+  it("names a missing or empty input, and the component that sets it", async () => {
+    for (const org of [undefined, ""]) {
+      const env: Record<string, string> = { [ENV.app]: APP, ...(org === undefined ? {} : { [ENV.org]: org }) };
+      expect(await failing(env)).toBe("error: environment variable CHATWOOT_FLY_ORG is not set (the component sets it)\n");
+    }
+  });
+
+  it("names an input that is not JSON, without its value", async () => {
+    const stderr = await failing({ ...base, [ENV.secrets]: '{"A": "sekrit-value"' }, "import-secrets");
+    expect(stderr).toBe("error: environment variable CHATWOOT_SECRETS is not valid JSON\n");
+  });
+
+  it("refuses a flyctl time limit that is not a positive whole number of seconds", async () => {
+    for (const limit of ["0", "-5", "1.5", "soon"]) {
+      expect(await failing({ ...base, [ENV.flyctlTimeout]: limit })).toBe(
+        "error: environment variable CHATWOOT_FLYCTL_TIMEOUT_SECONDS must be a positive number of seconds\n",
+      );
+    }
+  });
+
+  it("says how to fix a flyctl that is not there", async () => {
+    expect(await failing({ ...base, [ENV.flyctl]: "/nonexistent/flyctl" })).toBe(
+      'error: flyctl executable "/nonexistent/flyctl" not found: install flyctl or set chatwoot:flyctl\n',
+    );
+  });
+
+  // Programs that are not flyctl show how the runner reads any output: these are not Fly doubles.
+  it("names a call that printed no JSON, and one that failed without output", async () => {
+    expect(await failing({ ...base, [ENV.flyctl]: "/bin/echo" })).toBe(
+      "error: `flyctl apps list --org hotdash --json` did not print JSON: apps list --org hotdash --json\n\n",
+    );
+    expect(await failing({ ...base, [ENV.flyctl]: "/bin/false" })).toBe(
+      "error: `flyctl apps list --org hotdash --json` exited 1: (no output)\n",
+    );
+  });
+
+  it("never prints the Fly token, even when flyctl does", async () => {
+    const stderr = await failing({ ...base, [ENV.flyctl]: "/bin/echo", [ENV.org]: fly.token });
+    expect(stderr).toBe("error: `flyctl apps list --org [redacted] --json` did not print JSON: apps list --org [redacted] --json\n\n");
+    expect(stderr).not.toContain("fm2_steps-test-token");
+  });
+
+  it("keeps the previous result on an update whose triggers did not change", async () => {
+    const kept = await fly.step("keep-result", { ...base, PULUMI_COMMAND_STDOUT: '{"image":"chatwoot/chatwoot:v4.14.0"}' });
+    expect(kept).toMatchObject({ code: 0, stdout: '{"image":"chatwoot/chatwoot:v4.14.0"}' });
+    expect((await fly.step("keep-result", base)).stdout).toBe("{}");
+    expect(fly.calls()).toEqual([]);
+  });
+
+  it("an unknown step fails naming the steps there are, and calls nothing", async () => {
+    expect(await failing(base, "scale-up")).toBe(unknownStep("scale-up"));
+  });
+});
+
 describe("secrets step", () => {
   const fly = new FakeFly();
   beforeAll(() => createApp(fly, APP));
@@ -135,6 +201,23 @@ describe("secrets step", () => {
     expect(Object.keys(fly.state().apps[APP].secrets).sort()).toEqual(Object.keys(rest).sort());
   });
 
+  it("refuses a secret flyctl cannot carry before any call, and reads a previous record it cannot parse as none", async () => {
+    const before = fly.calls().length;
+    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify({ "BAD-NAME": "v" }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('secret name "BAD-NAME" is not a valid env var name');
+    expect(fly.calls()).toHaveLength(before);
+    for (const previous of ["not json", '{"keys": "MULTI"}']) {
+      const kept = await fly.step("import-secrets", {
+        ...base,
+        [ENV.secrets]: JSON.stringify({ A: "1" }),
+        PULUMI_COMMAND_STDOUT: previous,
+      });
+      expect(kept.code).toBe(0);
+    }
+    expect(fly.calls().filter((c) => c.command === "secrets unset")).toHaveLength(0);
+  });
+
   it("a failed import names the call and never prints the values", async () => {
     fly.faults([
       {
@@ -181,9 +264,7 @@ describe("a step run as a Command runs it: a child process of steps/main.ts", ()
     });
     const unknown = await (await fly.startStep("ensure-ap", base)).done;
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe(
-      'error: unknown step "ensure-ap"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down\n',
-    );
+    expect(unknown.stderr).toBe(unknownStep("ensure-ap"));
   });
 
   it("stops its flyctl call (SIGTERM) before it exits, instead of leaving it running", async () => {
@@ -277,6 +358,35 @@ describe("migration step", () => {
     ]);
     expect(after[1].argv).toContain(id);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("removes the migration machine an interrupted run left before it starts, and no other machine", async () => {
+    const machine = (role: string[]) =>
+      fly.flyOk([
+        "machine",
+        "run",
+        "chatwoot/chatwoot:v4.14.0",
+        "--app",
+        APP,
+        "--region",
+        "iad",
+        "--restart",
+        "no",
+        ...role,
+        "--",
+        "sleep",
+        "600",
+      ]);
+    await machine(["--metadata", "chatwoot_role=migration"]);
+    const left = Object.values(fly.state().apps[APP].machines)[0].id;
+    await machine([]);
+    const other = Object.keys(fly.state().apps[APP].machines).find((id) => id !== left) ?? "";
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["true"] }) });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`migration machine ${left} (started) was left by an interrupted run`);
+    expect(run.stderr).toContain(`removed migration machine ${left}`);
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([other]);
+    await fly.flyOk(["machine", "destroy", other, "--app", APP, "--force"]);
   });
 
   it("fails on a non-zero exit code and still removes the machine", async () => {
