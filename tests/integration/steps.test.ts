@@ -389,6 +389,32 @@ describe("migration step", () => {
     await fly.flyOk(["machine", "destroy", other, "--app", APP, "--force"]);
   });
 
+  it("gives up on the machine list after 3 tries, saying each, and still removes the machine", async () => {
+    // The leftovers check lists first; the three lists after the launch fail.
+    fly.faults([{ command: "machine list", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", skip: 1, times: 3 }]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "2"] }) });
+    expect(run.code).toBe(1);
+    // flyctl's own text around the API's answer.
+    const listFailed = `\`flyctl machine list --app ${APP} --json\` exited 1: Error: [^\\n]*503 Service Unavailable`;
+    expect(run.stderr).toMatch(new RegExp(`${listFailed}; trying again \\(1 of 3\\)\\n.*${listFailed}; trying again \\(2 of 3\\)\\n`));
+    expect(run.stderr).not.toContain("(3 of 3)");
+    expect(run.stderr).toMatch(new RegExp(`\\nerror: ${listFailed}\\n$`));
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("a migration machine that cannot be removed does not fail a good migration, and says how to remove it", async () => {
+    // A 4xx answer: flyctl retries a 5xx for a minute before it gives up.
+    fly.faults([{ command: "machine destroy", mode: "fail", status: 422, message: "machine is busy", times: 1 }]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["true"] }) });
+    expect(run.code).toBe(0);
+    const id = resultOf<{ machine: string }>(run).machine;
+    expect(run.stderr).toContain(
+      `could not remove migration machine ${id}; remove it by hand (fly machine destroy ${id} --force): \`flyctl machine destroy ${id}\` exited 1: Error: `,
+    );
+    expect(run.stderr).toContain("machine is busy");
+    await fly.flyOk(["machine", "destroy", id, "--app", APP, "--force"]);
+  });
+
   it("fails on a non-zero exit code and still removes the machine", async () => {
     fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 3, times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
