@@ -20,12 +20,13 @@ export async function ensureApp(): Promise<void> {
   }
   const args = ["apps", "create", app, "--org", org, "--json"];
   const created = await fly.run(args);
-  if (created.code !== 0 && /Name has already been taken/i.test(created.stderr + created.stdout)) {
-    throw new StepError(
-      `Fly app name "${app}" belongs to another organization (it is not in "${org}"). Fix: choose another chatwoot:app.name, or set chatwoot:app.org to the org that owns it`,
-    );
+  if (created.code !== 0) {
+    if (/Name has already been taken/i.test(created.stderr + created.stdout))
+      throw new StepError(
+        `Fly app name "${app}" belongs to another organization (it is not in "${org}"). Fix: choose another chatwoot:app.name, or set chatwoot:app.org to the org that owns it`,
+      );
+    throw fly.failure(args, created);
   }
-  if (created.code !== 0) throw fly.failure(args, created);
   log(`created Fly app ${app} in org ${org}`);
   const record: AppRecord = { name: app, org, adopted: false };
   result(record);
@@ -39,12 +40,9 @@ export async function destroyApp(): Promise<void> {
   }
   const args = ["apps", "destroy", app, "--yes"];
   const destroyed = await fly.run(args);
+  if (destroyed.code === 0) log(`destroyed Fly app ${app}`);
   // Deleted by hand already: nothing left to destroy. flyctl's own check for a missing app reads this
   // text (internal/command/machine/run.go: "Could not find App").
-  if (destroyed.code !== 0 && /Could not find App/.test(destroyed.stderr + destroyed.stdout)) {
-    log(`Fly app ${app} was already gone`);
-    return;
-  }
-  if (destroyed.code !== 0) throw fly.failure(args, destroyed);
-  log(`destroyed Fly app ${app}`);
+  else if (/Could not find App/.test(destroyed.stderr + destroyed.stdout)) log(`Fly app ${app} was already gone`);
+  else throw fly.failure(args, destroyed);
 }

@@ -25,10 +25,9 @@ async function scaleTo(downOnly: boolean): Promise<void> {
   const machines = await listMachines(ctx);
   const current: Counts = {};
   for (const group of machines.map(processGroupOf)) if (group) current[group] = (current[group] ?? 0) + 1;
-  const changes = countChanges(current, target, downOnly);
+  const { lower, raise } = countChanges(current, target, downOnly);
   const done: string[] = [];
-  for (const [group, count] of Object.entries(changes).sort(([a], [b]) => a.localeCompare(b))) {
-    if (count >= (current[group] ?? 0)) continue;
+  for (const [group, count] of Object.entries(lower).sort(([a], [b]) => a.localeCompare(b))) {
     await retire(
       ctx,
       surplusMachines(
@@ -38,7 +37,7 @@ async function scaleTo(downOnly: boolean): Promise<void> {
     );
     done.push(`${group}=${count}`);
   }
-  const raised = countArgs(Object.fromEntries(Object.entries(changes).filter(([group, count]) => count > (current[group] ?? 0))));
+  const raised = countArgs(raise);
   if (raised.length) await ctx.fly.ok(["scale", "count", ...raised, "--app", ctx.app, "--yes"]);
   done.push(...raised);
   log(done.length ? `scaled ${ctx.app}: ${done.join(" ")}` : `${ctx.app} needs no ${downOnly ? "scale-down" : "scaling"}`);

@@ -15,6 +15,7 @@ export async function deploy(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "chatwoot-fly-"));
   const config = join(dir, "fly.toml");
   try {
+    // Stryker disable next-line ObjectLiteral: the mkdtemp directory is 0700, so no one else reads the file whatever its mode
     writeFileSync(config, requireEnv(ENV.flyToml), { mode: 0o600 });
     log(`deploying ${image} to ${ctx.app} (strategy ${strategy})`);
     // --update-only when a group is set to 0 (components/flyRollout.ts): flyctl would give it a machine.
@@ -34,6 +35,7 @@ export async function deploy(): Promise<void> {
       "--yes",
     ]);
   } finally {
+    // Stryker disable next-line BooleanLiteral: the step made the directory just before; force matters only for one that is gone
     rmSync(dir, { recursive: true, force: true });
   }
   const record: RolloutRecord = { image, strategy };

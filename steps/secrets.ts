@@ -17,8 +17,10 @@ interface ListedSecret {
 function previousKeys(): string[] {
   try {
     const previous = JSON.parse(process.env.PULUMI_COMMAND_STDOUT ?? "") as SecretsRecord;
+    // Stryker disable next-line ArrayDeclaration: only keys the app has are unset (existingKeys), and no secret is named like Stryker's filler
     return Array.isArray(previous.keys) ? previous.keys : [];
   } catch {
+    // Stryker disable next-line ArrayDeclaration: only keys the app has are unset (existingKeys): no secret is named like the filler
     return [];
   }
 }

@@ -6,6 +6,7 @@
  * outside a test goes through flyctl directly.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { ENV } from "../../lib/stepContract";
@@ -39,6 +40,13 @@ describe("app step", () => {
     expect(resultOf(second)).toEqual({ name: "steps-app-create", org: "hotdash", adopted: true });
     expect(second.stderr).toContain("Fly app steps-app-create already exists in org hotdash: adopted");
     expect(fly.calls().filter((c) => c.command === "apps create")).toHaveLength(1);
+  });
+
+  it("adopts an app only from the configured org", async () => {
+    await fly.flyOk(["apps", "create", "steps-app-personal", "--org", "personal", "--json"]);
+    const run = await fly.step("ensure-app", { ...base, [ENV.app]: "steps-app-personal" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Fly app name "steps-app-personal" belongs to another organization (it is not in "hotdash")');
   });
 
   it("refuses a name owned by another org with the fix", async () => {
@@ -135,6 +143,12 @@ describe("what every step shares: its inputs, its flyctl calls, its result", () 
     expect(stderr).not.toContain("fm2_steps-test-token");
   });
 
+  it("reports a failure that is not a step's own as unexpected, with its stack", async () => {
+    // JSON that is not an object of secrets: a bug in the component, not a Fly failure.
+    const stderr = await failing({ ...base, [ENV.secrets]: "null" }, "import-secrets");
+    expect(stderr).toMatch(/^error: unexpected failure: TypeError: Cannot convert undefined or null to object\n\s+at /);
+  });
+
   it("keeps the previous result on an update whose triggers did not change", async () => {
     const kept = await fly.step("keep-result", { ...base, PULUMI_COMMAND_STDOUT: '{"image":"chatwoot/chatwoot:v4.14.0"}' });
     expect(kept).toMatchObject({ code: 0, stdout: '{"image":"chatwoot/chatwoot:v4.14.0"}' });
@@ -144,6 +158,8 @@ describe("what every step shares: its inputs, its flyctl calls, its result", () 
 
   it("an unknown step fails naming the steps there are, and calls nothing", async () => {
     expect(await failing(base, "scale-up")).toBe(unknownStep("scale-up"));
+    // Names every object has are not steps either.
+    expect(await failing(base, "constructor")).toBe(unknownStep("constructor"));
   });
 });
 
@@ -179,11 +195,15 @@ describe("secrets step", () => {
     const previous = (await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) })).stdout;
     const rest = { ...AWKWARD } as Record<string, string>;
     delete rest.MULTI;
+    delete rest.FRONTEND_URL;
     const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(rest), PULUMI_COMMAND_STDOUT: previous });
     expect(run.code).toBe(0);
     expect(Object.keys(fly.state().apps[APP].secrets).sort()).toEqual(Object.keys(rest).sort());
     const unsets = fly.calls().filter((c) => c.command === "secrets unset");
-    expect(unsets.at(-1)?.argv).toEqual(["secrets", "unset", "MULTI", "--app", APP, "--stage"]);
+    expect(unsets.at(-1)?.argv).toEqual(["secrets", "unset", "FRONTEND_URL", "MULTI", "--app", APP, "--stage"]);
+    expect(run.stderr).toBe(
+      `staged 3 secrets on ${APP}: POSTGRES_PASSWORD, REDIS_URL, SECRET_KEY_BASE\nunset secrets that left the config: FRONTEND_URL, MULTI\n`,
+    );
   });
 
   it("a failed secrets list fails the step, and the next run still unsets the key that left", async () => {
@@ -215,7 +235,12 @@ describe("secrets step", () => {
       });
       expect(kept.code).toBe(0);
     }
-    expect(fly.calls().filter((c) => c.command === "secrets unset")).toHaveLength(0);
+    expect(
+      fly
+        .calls()
+        .slice(before)
+        .filter((c) => c.command === "secrets unset"),
+    ).toEqual([]);
   });
 
   it("a failed import names the call and never prints the values", async () => {
@@ -314,7 +339,10 @@ describe("migration step", () => {
 
   it("runs the migration on the secret URL, reads exit code 0 and removes the machine", async () => {
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
-    expect(run.stderr).toContain("migration finished with exit code 0");
+    expect(run.stderr).toMatch(
+      /^running bundle exec rails db:chatwoot_prepare in chatwoot\/chatwoot:v4.14.0 on the direct 127.0.0.1:5432 endpoint \(machine migrate-[a-z0-9]+\)\n/,
+    );
+    expect(run.stderr).toMatch(/\nmigration finished with exit code 0 in \d+s\n/);
     expect(run.code).toBe(0);
     expect(resultOf(run)).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", exitCode: 0 });
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
@@ -333,7 +361,10 @@ describe("migration step", () => {
   it("reads exit code 0 of a migration that ended before flyctl saw it start (machine run exits 1 then)", async () => {
     fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 0, times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
-    expect(run.stderr).toContain("migration finished with exit code 0");
+    expect(run.stderr).toMatch(
+      /^running bundle exec rails db:chatwoot_prepare in chatwoot\/chatwoot:v4.14.0 on the direct 127.0.0.1:5432 endpoint \(machine migrate-[a-z0-9]+\)\n/,
+    );
+    expect(run.stderr).toMatch(/\nmigration finished with exit code 0 in \d+s\n/);
     expect(run.code).toBe(0);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
@@ -419,7 +450,13 @@ describe("migration step", () => {
     fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 3, times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("migration exited with code 3; web and worker keep their current image");
+    const id = fly
+      .calls()
+      .filter((c) => c.command === "machine destroy")
+      .at(-1)?.argv[2];
+    expect(run.stderr).toContain(
+      `migration exited with code 3; web and worker keep their current image. Logs: fly logs --app ${APP} --machine ${id}`,
+    );
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
@@ -504,19 +541,9 @@ describe("rollout and counts steps", () => {
     expect(run.stderr).toContain(`deploying ${IMAGE} to ${app} (strategy rolling)`);
     const call = calls().find((c) => c.command === "deploy");
     const config = call?.argv[call.argv.indexOf("--config") + 1] ?? "";
-    expect(call?.argv).toEqual([
-      "deploy",
-      "--app",
-      app,
-      "--image",
-      IMAGE,
-      "--config",
-      config,
-      "--strategy",
-      "rolling",
-      "--ha=false",
-      "--yes",
-    ]);
+    expect(call?.argv.join(" ")).toBe(`deploy --app ${app} --image ${IMAGE} --config ${config} --strategy rolling --ha=false --yes`);
+    // A directory of its own, named for what left it should the step be killed.
+    expect(config).toMatch(new RegExp(`^${tmpdir()}/chatwoot-fly-[^/]+/fly\\.toml$`));
     expect(existsSync(config)).toBe(false);
     expect(groups()).toEqual(["web", "worker"]);
 
@@ -562,7 +589,7 @@ describe("rollout and counts steps", () => {
     const workers = idsOf("worker");
     const run = await counts("scale-down", { web: 1, worker: 0 });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`scaled ${app}: worker=0`);
+    expect(run.stderr).toBe(`scaled ${app}: worker=0\n`);
     expect(resultOf(run)).toEqual({ web: 1, worker: 0 });
     // Both workers go, in the order the step chose (lib/machineOutput.ts surplusMachines): one stop,
     // then a wait and a destroy per machine, and the web machine stays.
@@ -579,10 +606,23 @@ describe("rollout and counts steps", () => {
     expect(calls().some((c) => c.command === "scale count")).toBe(false);
   });
 
+  it("lowers several groups one after the other, in name order", async () => {
+    await runMachines("worker", 2);
+    await runMachines("web", 2);
+    const [webs, workers] = [idsOf("web"), idsOf("worker")];
+    const run = await counts("scale-down", { worker: 1, web: 1 });
+    expect(run.stderr).toBe(`scaled ${app}: web=1 worker=1\n`);
+    const stopped = calls()
+      .filter((c) => c.command === "machine stop")
+      .map((c) => (webs.includes(c.argv[2]) ? "web" : workers.includes(c.argv[2]) ? "worker" : c.argv[2]));
+    expect(stopped).toEqual(["web", "worker"]);
+    expect(groups()).toEqual(["web", "worker"]);
+  });
+
   it("scale-down lowers only the groups above their count, and only to it", async () => {
     await runMachines("web", 3);
     await runMachines("worker", 1);
-    const down = await counts("scale-down", { web: 2, worker: 4 });
+    const down = await counts("scale-down", { worker: 4, web: 2 });
     expect(down.stderr).toContain(`scaled ${app}: web=2`);
     expect(groups()).toEqual(["web", "web", "worker"]);
     const again = await counts("scale-down", { web: 2, worker: 4 });
