@@ -1,6 +1,6 @@
 /**
  * Every step by name, and how a failure reads. steps/main.ts runs one as a process (what the
- * Commands do); the step tests run them in-process (tests/support/steps.ts) so that coverage and
+ * Commands do); the step tests run them in-process (tests/support/inProcessStep.ts) so that coverage and
  * mutation testing see them.
  */
 import type { StepName } from "../lib/stepContract";
