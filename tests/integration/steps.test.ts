@@ -488,6 +488,11 @@ describe("rollout and counts steps", () => {
       .sort();
   /** This test's calls: the apps of earlier tests share the call log. */
   const calls = () => fly.calls().filter((c) => c.argv.includes(app));
+  /** This test's deploy call as one line, and the fly.toml it was given. */
+  const deployCall = () => {
+    const argv = calls().find((c) => c.command === "deploy")?.argv ?? [];
+    return { line: argv.join(" "), config: argv[argv.indexOf("--config") + 1] ?? "" };
+  };
   const mutating = () => calls().filter((c) => /^(deploy|scale count|machine (stop|destroy|run))$/.test(c.command ?? ""));
   const deploy = (over: Record<string, string> = {}) =>
     fly.step("deploy", {
@@ -539,9 +544,8 @@ describe("rollout and counts steps", () => {
     expect(run.code).toBe(0);
     expect(resultOf(run)).toEqual({ image: IMAGE, strategy: "rolling" });
     expect(run.stderr).toContain(`deploying ${IMAGE} to ${app} (strategy rolling)`);
-    const call = calls().find((c) => c.command === "deploy");
-    const config = call?.argv[call.argv.indexOf("--config") + 1] ?? "";
-    expect(call?.argv.join(" ")).toBe(`deploy --app ${app} --image ${IMAGE} --config ${config} --strategy rolling --ha=false --yes`);
+    const { line, config } = deployCall();
+    expect(line).toBe(`deploy --app ${app} --image ${IMAGE} --config ${config} --strategy rolling --ha=false --yes`);
     // A directory of its own, named for what left it should the step be killed.
     expect(config).toMatch(new RegExp(`^${tmpdir()}/chatwoot-fly-[^/]+/fly\\.toml$`));
     expect(existsSync(config)).toBe(false);
@@ -574,11 +578,9 @@ describe("rollout and counts steps", () => {
     fly.faults([{ command: "deploy", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", times: 1 }]);
     const run = await deploy();
     expect(run.code).toBe(1);
-    const call = calls().find((c) => c.command === "deploy");
-    const config = call?.argv[call.argv.indexOf("--config") + 1] ?? "";
-    expect(run.stderr).toContain(
-      `\`flyctl deploy --app ${app} --image ${IMAGE} --config ${config} --strategy rolling --ha=false --yes\` exited 1`,
-    );
+    const { line, config } = deployCall();
+    expect(run.stderr).toContain(`\`flyctl ${line}\` exited 1`);
+    expect(line).toBe(`deploy --app ${app} --image ${IMAGE} --config ${config} --strategy rolling --ha=false --yes`);
     expect(run.stdout).toBe("");
     expect(existsSync(config)).toBe(false);
   });
