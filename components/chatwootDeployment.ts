@@ -3,6 +3,7 @@ import * as random from "@pulumi/random";
 import type { PoolBudget } from "../lib/budget";
 import { DEFAULT_FLYCTL_TIMEOUT_SECONDS } from "../lib/config/schema";
 import type { DeploymentPlan } from "../lib/plan";
+import { encodePlanInput } from "../lib/planInput";
 import type { MigrationRecord } from "../lib/stepContract";
 import { ChatwootDatabase } from "./chatwootDatabase";
 import { FlyApp } from "./flyApp";
@@ -72,8 +73,8 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
   public readonly lastMigration: pulumi.Output<MigrationRecord>;
 
   constructor(name: string, args: ChatwootDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
-    // The plan is passed as the component's inputs: policies see it during preview.
-    super("chatwoot:index:Deployment", name, { plan: args.plan }, opts);
+    // The plan is the component's input: the policy pack reads it during preview (lib/planInput.ts).
+    super("chatwoot:index:Deployment", name, { plan: encodePlanInput(args.plan) }, opts);
     const { plan } = args;
     const baseFly = {
       flyctl: args.flyctl,

@@ -4,13 +4,24 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { DeploymentPlan } from "../lib/plan";
+import { decodePlanInput } from "../lib/planInput";
 import { PLAN_RULES, planCredentials, type PlanRule } from "../lib/rules";
 
 /** Type token of components/chatwootDeployment.ts. */
 export const DEPLOYMENT_TYPE = "chatwoot:index:Deployment";
 
+/**
+ * The last plan text read and its plan. The pack's server calls every policy in turn on one resource,
+ * each with its own copy of the inputs, so the text is parsed once per resource, not once per policy.
+ * The rules only read the plan they share.
+ */
+let lastRead: { text: unknown; plan: DeploymentPlan | undefined } = { text: undefined, plan: undefined };
+
+/** The plan a resource carries: a Deployment's `plan` input (lib/planInput.ts), nothing for other types. */
 export function planOf(type: string, props: Record<string, unknown>): DeploymentPlan | undefined {
-  return type === DEPLOYMENT_TYPE ? (props.plan as DeploymentPlan | undefined) : undefined;
+  if (type !== DEPLOYMENT_TYPE) return undefined;
+  if (props.plan !== lastRead.text) lastRead = { text: props.plan, plan: decodePlanInput(props.plan) };
+  return lastRead.plan;
 }
 
 export function planPolicy(rule: PlanRule): ResourceValidationPolicy {

@@ -103,19 +103,23 @@ async function unitSuite(): Promise<void> {
 }
 
 /**
- * `npm run bench -- preview` runs only sections 3 and 4, `-- deploy` only section 6, and prints them
- * (docs/benchmarks.md is written by a full run).
+ * `npm run bench -- preview` runs only sections 3 and 4, `-- pack` only section 5, `-- deploy` only
+ * section 6, and prints them (docs/benchmarks.md is written by a full run).
  */
 async function main(only = process.argv[2]): Promise<void> {
   if (only === "preview") {
     await engineOverhead(say);
     return;
   }
+  if (only === "pack") {
+    await packScale(say);
+    return;
+  }
   if (only === "deploy") {
     await deployCost(say);
     return;
   }
-  if (only !== undefined) throw new Error(`unknown section ${JSON.stringify(only)}; expected none (all), "preview" or "deploy"`);
+  if (only !== undefined) throw new Error(`unknown section ${JSON.stringify(only)}; expected none (all), "preview", "pack" or "deploy"`);
   say("# Benchmarks");
   say("");
   say(

@@ -5,7 +5,7 @@
  * (mutation testing runs a test alone, and step code run in a beforeAll belongs to no test); set-up
  * outside a test goes through flyctl directly.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
@@ -446,17 +446,68 @@ describe("migration step", () => {
     await fly.flyOk(["machine", "destroy", id, "--app", APP, "--force"]);
   });
 
+  /** The machine the last migration removed (a failed migration prints no result). */
+  const removedMachine = () =>
+    fly
+      .calls()
+      .filter((c) => c.command === "machine destroy")
+      .at(-1)?.argv[2];
+
   it("fails on a non-zero exit code and still removes the machine", async () => {
     fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 3, times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
     expect(run.code).toBe(1);
-    const id = fly
-      .calls()
-      .filter((c) => c.command === "machine destroy")
-      .at(-1)?.argv[2];
+    const id = removedMachine();
     expect(run.stderr).toContain(
       `migration exited with code 3; web and worker keep their current image. Logs: fly logs --app ${APP} --machine ${id}`,
     );
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("names out of memory as the cause of a migration the kernel killed, and the setting to raise", async () => {
+    fly.faults([{ command: "machine run", mode: "exit-code", oomKilled: true, times: 1 }]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+    expect(run.code).toBe(1);
+    const id = removedMachine();
+    expect(run.stderr).toContain(
+      `error: migration exited with code 137 (out of memory: raise chatwoot:migration.memoryMb); web and worker keep their current image. Logs: fly logs --app ${APP} --machine ${id}\n`,
+    );
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("finds the machine by its name when flyctl's output lacks the machine ID, and still reads its exit code", async () => {
+    // A flyctl whose `machine run` output has no " Machine ID: " line (another version's wording).
+    const wrapper = join(fly.dir, "flyctl-without-id");
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nout=$(${JSON.stringify(fly.double.flyctl)} "$@"); code=$?\nprintf '%s\\n' "$out" | grep -v 'Machine ID:'\nexit $code\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const run = await fly.step("migrate", { ...base, [ENV.flyctl]: wrapper, [ENV.migration]: spec({ command: ["sleep", "2"] }) });
+    expect(run.code).toBe(0);
+    const calls = fly.calls();
+    const after = calls.slice(calls.map((c) => c.command).lastIndexOf("machine run"));
+    expect(after.map((c) => c.command)).toEqual(["machine run", "machine list", "machine wait", "machine list", "machine destroy"]);
+    expect(after[2].argv).toContain(resultOf<{ machine: string }>(run).machine);
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("a machine run refused before any machine exists names the call and leaves nothing to remove", async () => {
+    fly.faults([
+      { command: "machine run", mode: "fail", status: 422, message: "insufficient memory available to fulfill request", times: 1 },
+    ]);
+    const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /\nerror: `flyctl machine run chatwoot\/chatwoot:v4\.14\.0 --app steps-test-app --name migrate-[a-z0-9]+ [^`]*` exited 1: [\s\S]*\nError: could not launch machine: failed to launch VM: insufficient memory available to fulfill request\n$/,
+    );
+    const calls = fly.calls();
+    expect(calls.slice(calls.map((c) => c.command).lastIndexOf("machine run")).map((c) => c.command)).toEqual([
+      "machine run",
+      "machine list",
+    ]);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 

@@ -1,7 +1,8 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { noCredentialsInPlainInputs, COMMAND_TYPE, plainCommandInputs } from "../../policies/credentialsPolicy";
 import { PACK_POLICIES } from "../../policies/pack";
-import { DEPLOYMENT_TYPE, planPolicies } from "../../policies/planPolicies";
+import { DEPLOYMENT_TYPE, planOf as planOfResource, planPolicies } from "../../policies/planPolicies";
+import { encodePlanInput } from "../../lib/planInput";
 import { PLAN_RULES } from "../../lib/rules";
 import { incidentRaw, planOf, stagingRaw } from "../support/configs";
 
@@ -34,9 +35,33 @@ describe("the policy pack", () => {
 
   it("rejects the incident on the Deployment component and passes its fix", () => {
     const capacity = planPolicies.find((p) => p.name === "session-pool-capacity")!;
-    expect(run(capacity, DEPLOYMENT_TYPE, { plan: planOf(incidentRaw()) })[0]).toContain("peaks at 16 clients but pool_size is 15");
-    expect(run(capacity, DEPLOYMENT_TYPE, { plan: planOf(stagingRaw()) })).toEqual([]);
-    expect(run(capacity, "command:local:Command", { plan: planOf(incidentRaw()) })).toEqual([]);
+    expect(run(capacity, DEPLOYMENT_TYPE, { plan: encodePlanInput(planOf(incidentRaw())) })[0]).toContain(
+      "peaks at 16 clients but pool_size is 15",
+    );
+    expect(run(capacity, DEPLOYMENT_TYPE, { plan: encodePlanInput(planOf(stagingRaw())) })).toEqual([]);
+    expect(run(capacity, "command:local:Command", { plan: encodePlanInput(planOf(incidentRaw())) })).toEqual([]);
+  });
+
+  it("parses a Deployment's plan once for all its policies, and each new plan text anew", () => {
+    const incident = { plan: encodePlanInput(planOf(incidentRaw())) };
+    const staging = { plan: encodePlanInput(planOf(stagingRaw())) };
+    const read = (props: Record<string, unknown>) => planOfResource(DEPLOYMENT_TYPE, props);
+    const first = read(incident);
+    expect(read({ plan: incident.plan })).toBe(first);
+    expect(read(staging)).toEqual(planOf(stagingRaw()));
+    expect(read(incident)).not.toBe(first);
+    expect(read(incident)).toEqual(planOf(incidentRaw()));
+    const mandatory = (props: Record<string, unknown>) =>
+      PACK_POLICIES.filter((p) => p.enforcementLevel === "mandatory").flatMap((p) => run(p, DEPLOYMENT_TYPE, props));
+    expect(mandatory(incident)).toHaveLength(2);
+    expect(mandatory(staging)).toEqual([]);
+    expect(mandatory(incident)).toHaveLength(2);
+  });
+
+  it("fails, rather than passing unchecked, on a plan input that is not the component's JSON text", () => {
+    const capacity = planPolicies.find((p) => p.name === "session-pool-capacity")!;
+    expect(() => run(capacity, DEPLOYMENT_TYPE, { plan: planOf(incidentRaw()) })).toThrow("not the JSON text of lib/planInput.ts");
+    expect(run(capacity, DEPLOYMENT_TYPE, {})).toEqual([]);
   });
 
   it("finds credentials in Command lines, triggers and plain env, but not in the secret env vars", () => {

@@ -4,13 +4,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../../../lib/plan";
+import { encodePlanInput } from "../../../lib/planInput";
 import { DEPLOYMENT_TYPE } from "../../../policies/planPolicies";
 import { poolPlan } from "../poolPlans";
 
 class Deployment extends pulumi.ComponentResource {
   constructor(name: string, plan: DeploymentPlan) {
-    // The same inputs components/chatwootDeployment.ts passes: the plan, read by the pack at preview.
-    super(DEPLOYMENT_TYPE, name, { plan });
+    // The same input components/chatwootDeployment.ts passes: the plan, read by the pack at preview.
+    super(DEPLOYMENT_TYPE, name, { plan: encodePlanInput(plan) });
     this.registerOutputs({});
   }
 }

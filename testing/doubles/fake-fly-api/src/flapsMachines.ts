@@ -7,7 +7,8 @@ import * as http from "node:http";
 import { randomBytes } from "node:crypto";
 import { createMachine, destroyMachine, freePort, startMachine, stopMachine } from "../../fake-flyctl/src/runtime";
 import { event } from "../../fake-flyctl/src/machineEnv";
-import { type MachineFault, getMachine, update, updateMachine } from "../../fake-flyctl/src/store";
+import { machineFaultOf } from "../../fake-flyctl/src/faults";
+import { getMachine, update, updateMachine } from "../../fake-flyctl/src/store";
 import { isoNow, sleep } from "../../fake-flyctl/src/time";
 import { ApiError, type Reply, type Request, type Route, ok } from "./http";
 import {
@@ -81,14 +82,6 @@ function startInBackground(dir: string, app: string, id: string): void {
   });
 }
 
-/** A `machine run` call's machine fault (faults.json: exit-code, lose-machine). */
-function machineFault(req: Request): MachineFault | undefined {
-  const f = req.call?.fault;
-  if (f?.mode === "lose-machine") return { mode: "lose-machine", afterMs: f.afterMs ?? 300 };
-  if (f?.mode === "exit-code") return { mode: "exit-code", exitCode: f.exitCode ?? 1 };
-  return undefined;
-}
-
 /**
  * Staged secrets reach a machine when it is created or updated (it starts with every current secret):
  * once a Fly platform machine (deploy, scale) is, fake-flyctl's `staged` flag goes, as its deploy does.
@@ -111,7 +104,7 @@ async function launch(req: Request, appName: string): Promise<Reply> {
     region: input.region || "iad",
     ...fields,
     hostPort: servesHttp(config) ? await freePort() : null,
-    fault: machineFault(req),
+    fault: machineFaultOf(req.call?.fault),
   });
   updateMachine(req.stateDir, app.name, m.id, (stored) => {
     (stored as ApiMachine).apiConfig = config;

@@ -3,14 +3,15 @@
  *   [{"command": "secrets import", "mode": "fail", "exitCode": 1, "stderr": "Error: ...", "times": 1}]
  * fail: exit with exitCode/stderr before doing anything. hang: sleep until killed.
  * lose-machine (machine run): the machine vanishes shortly after it started (afterMs, default 300).
- * exit-code (machine run): the machine's command is replaced by one that exits with exitCode.
+ * exit-code (machine run): the machine's command is replaced by one that exits with exitCode; with
+ *   oomKilled, its exit event says the kernel killed it for memory (oom_killed: true).
  * `skip` lets that many calls of the command through first (a fault on the second `machine list`).
  * `times` counts down under the state lock; an entry is removed when it reaches 0 (absent = forever).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FlyError } from "./errors";
-import { update } from "./store";
+import { type MachineFault, update } from "./store";
 
 export type FaultMode = "fail" | "hang" | "lose-machine" | "exit-code";
 
@@ -22,6 +23,14 @@ export interface Fault {
   times?: number;
   skip?: number;
   afterMs?: number;
+  oomKilled?: boolean;
+}
+
+/** What a `machine run` fault does to the machine it creates, with the defaults above. */
+export function machineFaultOf(fault: Fault | undefined): MachineFault | undefined {
+  if (fault?.mode === "lose-machine") return { mode: "lose-machine", afterMs: fault.afterMs ?? 300 };
+  if (fault?.mode === "exit-code") return { mode: "exit-code", exitCode: fault.exitCode ?? 1, oomKilled: fault.oomKilled ?? false };
+  return undefined;
 }
 
 function faultsPath(dir: string): string {

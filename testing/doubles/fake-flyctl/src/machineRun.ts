@@ -10,7 +10,8 @@ import { type CommandSpec, F, notEmulated } from "./cli";
 import { FlyError } from "./errors";
 import { parseMemoryMb } from "./units";
 import { createMachine, startMachine } from "./runtime";
-import type { MachineConfig, MachineFault } from "./store";
+import { machineFaultOf } from "./faults";
+import type { MachineConfig } from "./store";
 
 function parseKV(values: string[] | undefined, flagName: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -81,10 +82,7 @@ export const machineRun: CommandSpec = {
       if (memory === 0) throw new FlyError("--vm-memory cannot be zero");
     }
     const lastRelease = app.releases.at(-1);
-    const pending = ctx.fault;
-    let fault: MachineFault | undefined;
-    if (pending?.mode === "lose-machine") fault = { mode: "lose-machine", afterMs: pending.afterMs ?? 300 };
-    if (pending?.mode === "exit-code") fault = { mode: "exit-code", exitCode: pending.exitCode ?? 1 };
+    const fault = machineFaultOf(ctx.fault);
     const m = createMachine(stateDir, {
       app: app.name,
       name: parsed.strings.name,

@@ -79,7 +79,7 @@ export interface MachineEvent {
 
 export type MachineState = "created" | "starting" | "started" | "stopping" | "stopped" | "destroying";
 
-export type MachineFault = { mode: "lose-machine"; afterMs: number } | { mode: "exit-code"; exitCode: number };
+export type MachineFault = { mode: "lose-machine"; afterMs: number } | { mode: "exit-code"; exitCode: number; oomKilled: boolean };
 
 export interface Machine {
   id: string;

@@ -36,13 +36,22 @@ function signalNumber(sig: NodeJS.Signals | null): number {
   return sig ? (os.constants.signals[sig] ?? 0) : -1;
 }
 
+/**
+ * The command of an exit-code fault. ASSUMPTION: a machine the kernel kills for memory ends as a
+ * SIGKILLed process does (exit code 137, signal 9) and its exit event carries oom_killed: true, the
+ * flag fly-go's MachineExitEvent has (machine_types.go); so the process kills itself with SIGKILL.
+ */
+function faultCommand(fault: Extract<MachineFault, { mode: "exit-code" }>): string {
+  return fault.oomKilled ? "kill -KILL $$" : `exit ${fault.exitCode}`;
+}
+
 function launch(): void {
   const info = updateMachine(dir, app, id, (m, a) => {
     if (m.generation !== generation) return { superseded: true as const };
     m.supervisorPid = process.pid;
     if (m.stopRequested) return { stopRequested: true as const };
     const fault: MachineFault | undefined = m.fault;
-    const cmd = fault?.mode === "exit-code" ? ["/bin/sh", "-c", `exit ${fault.exitCode}`] : m.config.init.cmd;
+    const cmd = fault?.mode === "exit-code" ? ["/bin/sh", "-c", faultCommand(fault)] : m.config.init.cmd;
     return { env: runtimeEnv(m, a), cmd, fault };
   });
   if (!info || "superseded" in info) {
@@ -131,7 +140,7 @@ function finish(exitCode: number, sig: NodeJS.Signals | null, noProcess: boolean
           guest_exit_code: exitCode,
           signal: signalNumber(sig),
           guest_signal: signalNumber(sig),
-          oom_killed: false,
+          oom_killed: m.fault?.mode === "exit-code" && m.fault.oomKilled,
           requested_stop: m.stopRequested,
           restarting: restart,
           exited_at: isoNow(),
