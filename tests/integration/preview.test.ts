@@ -192,6 +192,16 @@ describe("pulumi preview of the staging stack with the policy pack", () => {
     expect(p.policies.filter((e) => e.enforcementLevel === "mandatory")).toEqual([]);
   });
 
+  test("--diff shows the Deployment's plan field by field: the CLI decodes its JSON text (lib/planInput.ts)", async () => {
+    const result = await pulumi(["preview", "-C", REPO, "--stack", STACK, "--config-file", configs.staging, "--diff", "--non-interactive"]);
+    if (result.code !== 0) throw new Error(`pulumi preview --diff exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    const deployment = result.stdout.slice(result.stdout.indexOf("chatwoot:index:Deployment"));
+    expect(deployment).toMatch(/^chatwoot:index:Deployment: \(create\)\n.*\n\s+plan: \(json\) \{\n/);
+    // Nested keys each on their own line, as an object's would be, not one escaped string.
+    expect(deployment).toMatch(/\n\s+app\s+: \{\n(\s+\w+\s*: .*\n)*\s+primaryRegion\s*: "iad"\n/);
+    expect(deployment).not.toContain('{\\"app\\"');
+  });
+
   test("without chatwoot:secretKeyBase it also plans the RandomPassword", async () => {
     const p = await preview("staging, no secretKeyBase", configs.noKey);
     expectSuccess(p);
