@@ -18,7 +18,19 @@ const boundary = (files, ...patterns) => ({ files, rules: { "no-restricted-impor
 
 export default tseslint.config(
   // .stryker-tmp/ holds the mutation run's sandbox copies of the repo (npm run mutation), reports/ its output.
-  { ignores: ["node_modules/", "policies/node_modules/", "bin/", "coverage/", ".stryker-tmp/", "reports/", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "policies/node_modules/",
+      "bin/",
+      "testing/doubles/.build/",
+      "coverage/",
+      ".stryker-tmp/",
+      "reports/",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -1,14 +1,24 @@
 /** Where things are: the fake's own files, the stand-in image and the state directory. */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { FlyError } from "./errors";
 
-export const FAKE_ROOT = path.resolve(__dirname, "..");
-export const REPO_ROOT = path.resolve(FAKE_ROOT, "..", "..", "..");
+/**
+ * testing/doubles, found from here in the source tree and in its compiled copy alike
+ * (testing/doubles/.build/<digest>/fake-flyctl/src, testing/doubles/compiled.ts): the nearest
+ * directory up that holds the stand-in image.
+ */
+function doublesRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "fake-chatwoot", "image"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`fake-flyctl: no testing/doubles directory above ${from}`);
+  }
+}
+
+export const DOUBLES_ROOT = doublesRoot(__dirname);
+export const REPO_ROOT = path.resolve(DOUBLES_ROOT, "..", "..");
 /** The stand-in for every image: whatever the tag, machines run from here. */
-export const IMAGE_DIR = path.resolve(FAKE_ROOT, "..", "fake-chatwoot", "image");
-export const TSCONFIG = path.join(REPO_ROOT, "tsconfig.json");
-export const TS_NODE_REGISTER = require.resolve("ts-node/register/transpile-only", { paths: [REPO_ROOT] });
-export const SUPERVISOR = path.join(__dirname, "supervisor.ts");
+export const IMAGE_DIR = path.join(DOUBLES_ROOT, "fake-chatwoot", "image");
 
 /** FAKE_FLY_STATE_DIR, required: the whole "Fly.io" of a test lives there. */
 export function stateDir(): string {

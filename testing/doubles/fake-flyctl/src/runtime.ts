@@ -11,7 +11,8 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { FlyError } from "./errors";
 import { instanceId, machineId, machineName } from "./ids";
-import { IMAGE_DIR, SUPERVISOR, TSCONFIG, TS_NODE_REGISTER, logsDir } from "./paths";
+import { compiledDoubles } from "../../compiled";
+import { IMAGE_DIR, logsDir } from "./paths";
 import { event, secretsDigest } from "./machineEnv";
 import { type HttpCheck, type Machine, getMachine, pidAlive, update, updateMachine } from "./store";
 import { isoNow, sleep } from "./time";
@@ -91,16 +92,11 @@ export async function startMachine(dir: string, app: string, id: string): Promis
   if (generation === undefined) throw new FlyError(`could not start machine ${id}: machine not found`);
   fs.mkdirSync(logsDir(dir), { recursive: true });
   const log = fs.openSync(path.join(logsDir(dir), `${id}.supervisor.log`), "a");
-  const child = spawn(process.execPath, ["-r", TS_NODE_REGISTER, SUPERVISOR, dir, app, id, String(generation)], {
+  const child = spawn(process.execPath, [compiledDoubles().supervisor, dir, app, id, String(generation)], {
     cwd: IMAGE_DIR,
     detached: true,
     stdio: ["ignore", log, log],
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/root",
-      TS_NODE_PROJECT: TSCONFIG,
-      TS_NODE_TRANSPILE_ONLY: "true",
-    },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root" },
   });
   fs.closeSync(log);
   child.unref();
