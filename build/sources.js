@@ -11,8 +11,8 @@ const { join } = require("node:path");
 const ROOT = join(__dirname, "..");
 /** Folders whose TypeScript the program or the pack compiles (tools/ and the testing tree are not shipped). */
 const SOURCE_DIRS = ["components", "lib", "steps", "policies"];
-/** Single files that decide the output. */
-const SOURCE_FILES = ["index.ts", "config.ts", "tsconfig.json", "tsconfig.build.json", "policies/tsconfig.build.json"];
+/** The compiler's settings, which decide the output as much as the sources. */
+const CONFIG_FILES = ["tsconfig.json", "tsconfig.build.json", "policies/tsconfig.build.json"];
 
 /** @param {string} dir @returns {string[]} */
 function tsFiles(dir) {
@@ -23,9 +23,10 @@ function tsFiles(dir) {
   });
 }
 
-/** Every source file, relative to the repo root, sorted. */
+/** Every source file, relative to the repo root, sorted: the TypeScript at the root (index.ts, stack.ts, config.ts) included. */
 function sourceFiles() {
-  return [...SOURCE_FILES, ...SOURCE_DIRS.flatMap(tsFiles)].sort();
+  const rootFiles = readdirSync(ROOT).filter((name) => name.endsWith(".ts"));
+  return [...CONFIG_FILES, ...rootFiles, ...SOURCE_DIRS.flatMap(tsFiles)].sort();
 }
 
 /** sha256 over each file's path and content. */

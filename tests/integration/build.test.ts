@@ -69,6 +69,12 @@ describe("build/", () => {
     expect(readFileSync(join(copy, "policies", "bin", "policies", "planPolicies.js"), "utf8")).toContain("PACK_TEST_MARKER");
   }, 60_000);
 
+  it("a change to a root file of the program (stack.ts) rebuilds it too", () => {
+    appendFileSync(join(copy, "stack.ts"), "\nexport const ROOT_TEST_MARKER = 1;\n");
+    expect(launch()).toContain("rebuilding");
+    expect(readFileSync(join(copy, "bin", "stack.js"), "utf8")).toContain("ROOT_TEST_MARKER");
+  }, 60_000);
+
   it("a build that fails is an error naming the project, and leaves the old stamp", () => {
     const stamp = readFileSync(join(copy, "bin", "build-stamp.json"), "utf8");
     appendFileSync(join(copy, "lib", "budget.ts"), "\nexport const broken = ;\n");
