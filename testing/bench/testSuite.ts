@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { suiteRows } from "../testReport";
 import { REPO } from "./engineEnv";
 import { measure } from "./measure";
@@ -17,11 +17,26 @@ export interface TestSuiteFigures {
   passed: { serial: number; shipped: number };
 }
 
+/** The parts of jest's `--json` report read here. */
+interface Report {
+  numPassedTests: number;
+  numFailedTests: number;
+  numTotalTests: number;
+  testResults: Array<{
+    name: string;
+    startTime: number;
+    endTime: number;
+    assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }>;
+  }>;
+}
+
 interface Run {
   seconds: number;
   cpu: number;
   passed: number;
   failed: number;
+  /** Each failed test as `suite › name: first line of its failure`. */
+  failures: string[];
   rows: ReturnType<typeof suiteRows>;
 }
 
@@ -34,11 +49,20 @@ async function testCommand(workers: number): Promise<Run> {
       env: { ...process.env, CHATWOOT_TEST_WORKERS: String(workers), CHATWOOT_TEST_REPORT: report },
       cwd: REPO,
     });
-    const json = JSON.parse(readFileSync(report, "utf8")) as Parameters<typeof suiteRows>[0] & {
-      numPassedTests: number;
-      numFailedTests: number;
+    const json = JSON.parse(readFileSync(report, "utf8")) as Report;
+    const failures = json.testResults.flatMap((suite) =>
+      suite.assertionResults
+        .filter((t) => t.status === "failed")
+        .map((t) => `${relative(REPO, suite.name)} › ${t.fullName}: ${(t.failureMessages?.[0] ?? "").split("\n")[0]}`),
+    );
+    return {
+      seconds: run.seconds,
+      cpu: run.cpu,
+      passed: json.numPassedTests,
+      failed: json.numFailedTests,
+      failures,
+      rows: suiteRows(json, REPO),
     };
-    return { seconds: run.seconds, cpu: run.cpu, passed: json.numPassedTests, failed: json.numFailedTests, rows: suiteRows(json, REPO) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -60,6 +84,13 @@ export async function testSuite(say: (line?: string) => void): Promise<TestSuite
     `| as shipped, three at a time | ${shipped.seconds.toFixed(0)} | ${shipped.cpu.toFixed(0)} | ${shipped.passed} | ${shipped.failed} |`,
   );
   say("");
+  for (const [label, run] of [
+    ["one suite at a time", serial],
+    ["as shipped", shipped],
+  ] as const) {
+    for (const failure of run.failures) say(`- failed ${label}: ${failure}`);
+  }
+  if (serial.failures.length + shipped.failures.length > 0) say("");
   say("The slowest suites of the shipped run (wall s; three run at once, so each is slower than alone):");
   say("");
   say("| suite | tests | shipped s | alone s |");
