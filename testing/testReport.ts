@@ -8,11 +8,17 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 
-interface JestReport {
+/** The parts of jest's `--json` report read here and by the bench (testing/bench/testSuite.ts). */
+export interface JestReport {
   numPassedTests: number;
   numFailedTests: number;
   numTotalTests: number;
-  testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: Array<{ status: string }> }>;
+  testResults: Array<{
+    name: string;
+    startTime: number;
+    endTime: number;
+    assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }>;
+  }>;
 }
 
 /** Rows of the per-suite table, slowest first. */

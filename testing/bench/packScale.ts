@@ -41,6 +41,9 @@ export interface PackScaleFigures {
   checkpointsAt1000: number;
 }
 
+/** A pack process's CPU past its start-up: at 1000 pools less at 1 pool. */
+export const pastStartUp = (cpu: Record<number, number>): number => cpu[1000] - cpu[1];
+
 export async function packScale(say: (line?: string) => void): Promise<PackScaleFigures> {
   const engine = new BenchEngine();
   try {
@@ -114,12 +117,11 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     );
     say("");
     const emptyPackCpuAt = Object.fromEntries(FLOOR_POOLS.map((n) => [n, med(n, "empty", (m) => m.cpuOf.pack)]));
-    const past = (cpu: Record<number, number>) => cpu[1000] - cpu[1];
     say(
-      `The pack's process past its start-up: its CPU time at 1000 pools less at 1 pool, ${past(packCpuAt).toFixed(2)} s (${packCpuAt[1].toFixed(2)} s at 1 pool is start-up); ` +
-        `an empty pack on the same previews, ${past(emptyPackCpuAt).toFixed(2)} s (${emptyPackCpuAt[1].toFixed(2)} s at 1 pool, ${emptyPackCpuAt[1000].toFixed(2)} s at 1000): ` +
+      `The pack's process past its start-up: its CPU time at 1000 pools less at 1 pool, ${pastStartUp(packCpuAt).toFixed(2)} s (${packCpuAt[1].toFixed(2)} s at 1 pool is start-up); ` +
+        `an empty pack on the same previews, ${pastStartUp(emptyPackCpuAt).toFixed(2)} s (${emptyPackCpuAt[1].toFixed(2)} s at 1 pool, ${emptyPackCpuAt[1000].toFixed(2)} s at 1000): ` +
         `the engine calls every pack twice per resource (Remediate, Analyze), and @pulumi/policy's gRPC server decodes each call, whatever the pack holds. ` +
-        `The pack's own work above that floor: ${(past(packCpuAt) - past(emptyPackCpuAt)).toFixed(2)} s. Its peak RSS at 1000 pools: ${packMb(1000).toFixed(0)} MB.`,
+        `The pack's own work above that floor: ${(pastStartUp(packCpuAt) - pastStartUp(emptyPackCpuAt)).toFixed(2)} s. Its peak RSS at 1000 pools: ${packMb(1000).toFixed(0)} MB.`,
     );
     say("");
     return {

@@ -1,7 +1,7 @@
 /** The "Targets" section: each target, met or missed, with the figures measured in this run. */
 import type { Cost } from "./deployCost";
 import { FLOOR, type OverheadFigures, SHIPPED } from "./engineOverhead";
-import type { PackScaleFigures } from "./packScale";
+import { type PackScaleFigures, pastStartUp } from "./packScale";
 import type { TestSuiteFigures } from "./testSuite";
 
 /** Issue 16: preview within 1.3x of the floor. */
@@ -66,12 +66,11 @@ export function targets(say: (line?: string) => void, { overhead, suite, pack, c
       .join(", ")}). The hand-run sequence restarted machines ${hand?.restarts ?? "?"} times in ${hand?.mutating ?? "?"} mutating calls.`,
   );
   say("");
-  const past = (cpu: Record<number, number>) => cpu[1000] - cpu[1];
-  const packWork = past(pack.packCpuAt) - past(pack.emptyPackCpuAt);
+  const packWork = pastStartUp(pack.packCpuAt) - pastStartUp(pack.emptyPackCpuAt);
   say(
     `**The policy pack on 1000 pools under 1 s of its own work past start-up**: ${verdict(packWork < 1)} (${sec(packWork)} s: its process's CPU time past start-up, ` +
-      `${sec(pack.packCpuAt[1000])} s at 1000 pools less ${sec(pack.packCpuAt[1])} s at 1 pool = ${sec(past(pack.packCpuAt))} s, above the floor every pack pays on the same previews, ` +
-      `an empty pack's ${sec(pack.emptyPackCpuAt[1000])} s less ${sec(pack.emptyPackCpuAt[1])} s = ${sec(past(pack.emptyPackCpuAt))} s, for @pulumi/policy's gRPC server and the engine's two calls per resource; ` +
+      `${sec(pack.packCpuAt[1000])} s at 1000 pools less ${sec(pack.packCpuAt[1])} s at 1 pool = ${sec(pastStartUp(pack.packCpuAt))} s, above the floor every pack pays on the same previews, ` +
+      `an empty pack's ${sec(pack.emptyPackCpuAt[1000])} s less ${sec(pack.emptyPackCpuAt[1])} s = ${sec(pastStartUp(pack.emptyPackCpuAt))} s, for @pulumi/policy's gRPC server and the engine's two calls per resource; ` +
       `peak RSS of the pack's process ${pack.packMbAt1000.toFixed(0)} MB). ` +
       `The preview's wall time grows more than the pack's CPU (pack share ${sec(pack.shareAt[1000] - pack.shareAt[1])} s above 1 pool, slope ${pack.marginalSlope.toFixed(2)} from 100 to 1000): ` +
       `the engine's side of each policy call and its printing of the verdicts. ` +

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { suiteRows } from "../testReport";
+import { type JestReport, suiteRows } from "../testReport";
 import { REPO } from "./engineEnv";
 import { measure } from "./measure";
 
@@ -15,19 +15,6 @@ export interface TestSuiteFigures {
   shippedSeconds: number;
   /** Tests passed in each run, which must be equal for the comparison to hold. */
   passed: { serial: number; shipped: number };
-}
-
-/** The parts of jest's `--json` report read here. */
-interface Report {
-  numPassedTests: number;
-  numFailedTests: number;
-  numTotalTests: number;
-  testResults: Array<{
-    name: string;
-    startTime: number;
-    endTime: number;
-    assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }>;
-  }>;
 }
 
 interface Run {
@@ -49,7 +36,7 @@ async function testCommand(workers: number): Promise<Run> {
       env: { ...process.env, CHATWOOT_TEST_WORKERS: String(workers), CHATWOOT_TEST_REPORT: report },
       cwd: REPO,
     });
-    const json = JSON.parse(readFileSync(report, "utf8")) as Report;
+    const json = JSON.parse(readFileSync(report, "utf8")) as JestReport;
     const failures = json.testResults.flatMap((suite) =>
       suite.assertionResults
         .filter((t) => t.status === "failed")
