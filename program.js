@@ -6,4 +6,5 @@
  */
 require("./build/launch").ensureFreshBuild();
 require("./build/defer").deferModules();
+require("./build/stackTraces").plainStackTraces();
 module.exports = require("./bin/index.js");

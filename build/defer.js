@@ -1,25 +1,46 @@
 // @ts-check
 /**
- * @pulumi/pulumi, loaded by every SDK, loads TypeScript and npm's Arborist at start-up for function
- * serialization (runtime/closure: typescript-shim.js, codePaths.js), which this program never does:
- * about half a second of every `pulumi preview` here (docs/benchmarks.md, section 4). deferModules
- * puts a stand-in for each into the module cache that loads the real module at its first use, so a
- * program that does serialize a function still gets it. The pack's process is not touched.
+ * Modules that load at start-up but that a program run by the engine never uses: @pulumi/pulumi,
+ * loaded by every SDK, loads TypeScript, npm's Arborist and normalize-package-data for function
+ * serialization and code paths (runtime/closure: typescript-shim.js, codePaths.js), which this program
+ * never does, and its Automation API (index.js exports it); zod loads the messages of every language
+ * it speaks (`z.locales`), and uses English only unless told otherwise. Together about 0.6 s of CPU
+ * of every `pulumi preview` here (docs/benchmarks.md, section 4). deferModules puts a stand-in for
+ * each into the module cache that loads the real module at its first use, so a program that does use
+ * one still gets it. The pack's process is not touched.
  */
 const Module = require("node:module");
 const { dirname } = require("node:path");
 
-/** Module ids @pulumi/pulumi requires at start-up but uses only to serialize functions. */
-const SERIALIZATION_ONLY = ["typescript", "@npmcli/arborist"];
+/**
+ * @typedef {object} Deferred
+ * @property {string} id module id, resolved from `from`'s directory
+ * @property {string} from the package that requires it
+ * @property {"namespace" | "default"} importedAs how its importer takes it, which decides how the
+ *   stand-in answers `__esModule` (read first by tslib's helpers) without loading the module:
+ *   "namespace" (`__importStar`, then named exports only): true, so the stand-in itself is kept
+ *   rather than copied key by key; "default" (`__importDefault`, then called): undefined, so the
+ *   importer wraps the stand-in, which calls the real export.
+ */
+
+/** @type {Deferred[]} */
+const UNUSED_AT_START = [
+  { id: "typescript", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "@npmcli/arborist", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "normalize-package-data", from: "@pulumi/pulumi", importedAs: "default" },
+  { id: "@pulumi/pulumi/automation", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "zod/v4/locales", from: "zod", importedAs: "namespace" },
+];
 
 /** Files whose cache entry is still a stand-in (for tests). @type {Set<string>} */
 const deferred = new Set();
 
 /**
  * @param {string} file the resolved file of the module
- * @returns {object} exports that load the real module when first looked into
+ * @param {Deferred} shape
+ * @returns {object} exports that load the real module when first looked into or called
  */
-function lazyExports(file) {
+function lazyExports(file, shape) {
   /** @type {any} */
   let real;
   const load = () => {
@@ -30,28 +51,28 @@ function lazyExports(file) {
     }
     return real;
   };
-  return new Proxy(
-    {},
-    {
-      // tslib's __importStar takes an ES module as it is, without listing its keys (which would load it).
-      get: (_target, key) => (key === "__esModule" && real === undefined ? true : Reflect.get(load(), key)),
-      has: (_target, key) => Reflect.has(load(), key),
-      ownKeys: () => Reflect.ownKeys(load()),
-      getOwnPropertyDescriptor: (_target, key) => {
-        const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
-        return descriptor && { ...descriptor, configurable: true };
-      },
+  const namespace = shape.importedAs === "namespace";
+  // A callable target for a default import; an arrow function has no own key that the real exports
+  // would have to report too (a Proxy invariant).
+  return new Proxy(namespace ? {} : () => undefined, {
+    get: (_target, key) => (key === "__esModule" && real === undefined ? namespace || undefined : Reflect.get(load(), key)),
+    has: (_target, key) => Reflect.has(load(), key),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+      return descriptor && { ...descriptor, configurable: true };
     },
-  );
+    apply: (_target, self, args) => Reflect.apply(load(), self, args),
+    construct: (_target, args) => Reflect.construct(load(), args),
+  });
 }
 
-/** Defers SERIALIZATION_ONLY as @pulumi/pulumi resolves them; a module already loaded or absent is left alone. */
+/** Defers UNUSED_AT_START as their packages resolve them; a module already loaded or absent is left alone. */
 function deferModules() {
-  const sdk = dirname(require.resolve("@pulumi/pulumi/package.json"));
-  for (const id of SERIALIZATION_ONLY) {
+  for (const shape of UNUSED_AT_START) {
     let file;
     try {
-      file = require.resolve(id, { paths: [sdk] });
+      file = require.resolve(shape.id, { paths: [dirname(require.resolve(`${shape.from}/package.json`))] });
     } catch {
       continue;
     }
@@ -59,10 +80,10 @@ function deferModules() {
     const stub = new Module(file);
     stub.filename = file;
     stub.loaded = true;
-    stub.exports = lazyExports(file);
+    stub.exports = lazyExports(file, shape);
     require.cache[file] = stub;
     deferred.add(file);
   }
 }
 
-module.exports = { deferModules, deferred };
+module.exports = { deferModules, deferred, UNUSED_AT_START };

@@ -16,7 +16,7 @@ export const FLOOR = "empty program + empty pack, both precompiled (floor)";
 export const SHIPPED = "staging + policy pack, as shipped";
 const EMPTY_NO_PACK = "empty program, precompiled, no pack";
 const STAGING_NO_PACK = "staging as shipped, no pack";
-const ROUNDS = 7;
+const ROUNDS = 11;
 const TRACED_ROUNDS = 3;
 
 export interface OverheadFigures {

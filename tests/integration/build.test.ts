@@ -85,35 +85,81 @@ describe("build/", () => {
   }, 60_000);
 });
 
-describe("build/defer.js (program.js defers what only function serialization needs)", () => {
-  /** Runs a script in a fresh node beside the repo's node_modules; returns its last stdout line as JSON. */
-  const node = (script: string) => {
-    const run = spawnSync(process.execPath, ["-e", script], { cwd: REPO, encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`node failed: ${run.stderr}`);
-    return JSON.parse(run.stdout.trim().split("\n").pop() ?? "null");
-  };
-  const LOADED = `const loaded = (id) => Object.values(require.cache).some((m) => m.filename.includes(id) && !deferred.has(m.filename));`;
+/** Runs a script in a fresh node beside the repo's node_modules; returns its last stdout line as JSON. */
+function node(script: string): unknown {
+  const run = spawnSync(process.execPath, ["-e", script], { cwd: REPO, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`node failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "null");
+}
 
-  it("loading @pulumi/pulumi leaves TypeScript and Arborist unloaded; a function serialization still gets them", () => {
+describe("build/defer.js (program.js defers what a program run by the engine never uses)", () => {
+  /** Which of the deferred modules' files are really loaded (not a stand-in), by package-relative path. */
+  const LOADED = `
+    const { UNUSED_AT_START } = require("./build/defer");
+    const path = require("node:path");
+    const files = UNUSED_AT_START.map((d) => require.resolve(d.id, { paths: [path.dirname(require.resolve(d.from + "/package.json"))] }));
+    const loaded = (deferred) => files.filter((f) => require.cache[f] && !deferred.has(f)).map((f) => f.replace(/.*node_modules\\//, ""));`;
+  const SDK_AND_ZOD = `require("@pulumi/pulumi"); require("zod");`;
+
+  it("loading @pulumi/pulumi and zod leaves every deferred module unloaded; each loads at its first use", () => {
     const result = node(`
       const { deferModules, deferred } = require("./build/defer");
       ${LOADED}
       deferModules();
+      ${SDK_AND_ZOD}
       const pulumi = require("@pulumi/pulumi");
-      const afterSdk = ["typescript/lib/typescript.js", "@npmcli/arborist/"].map(loaded);
-      pulumi.runtime.serializeFunction(() => 6 * 7).then((s) =>
-        console.log(JSON.stringify({ afterSdk, typescriptAfterSerializing: loaded("typescript/lib/typescript.js"), text: /6 \\* 7/.test(s.text) })));
+      const { z } = require("zod");
+      const atStart = loaded(deferred);
+      (async () => {
+        const serialized = await pulumi.runtime.serializeFunction(() => 6 * 7);
+        const codePaths = await pulumi.runtime.computeCodePaths();
+        z.config(z.locales.de());
+        const german = z.string().safeParse(1).error.issues[0].message;
+        z.config(z.locales.en());
+        const workspace = typeof pulumi.automation.LocalWorkspace;
+        console.log(JSON.stringify({ atStart, text: /6 \\* 7/.test(serialized.text), codePaths: codePaths.size > 0, german, workspace, after: loaded(deferred).length }));
+      })();
     `);
-    expect(result).toEqual({ afterSdk: [false, false], typescriptAfterSerializing: true, text: true });
+    expect(result).toEqual({
+      atStart: [],
+      text: true,
+      codePaths: true,
+      german: expect.stringMatching(/Ungültige Eingabe/),
+      workspace: "function",
+      after: 5,
+    });
   });
 
-  it("without it, @pulumi/pulumi loads both (what the deferral saves)", () => {
+  it("without it, loading @pulumi/pulumi and zod loads them all (what the deferral saves)", () => {
     const result = node(`
-      const deferred = new Set();
       ${LOADED}
-      require("@pulumi/pulumi");
-      console.log(JSON.stringify(["typescript/lib/typescript.js", "@npmcli/arborist/"].map(loaded)));
+      ${SDK_AND_ZOD}
+      console.log(JSON.stringify(loaded(new Set())));
     `);
-    expect(result).toEqual([true, true]);
+    expect(result).toHaveLength(5);
+  });
+});
+
+describe("build/stackTraces.js (program.js hands stack traces back to V8)", () => {
+  it("removes the source-map hook the SDK's harness registers, and stack traces still name their frames", () => {
+    const result = node(`
+      const sdk = require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"));
+      require(require.resolve("source-map-support/register", { paths: [sdk] })); // as the SDK's cmd/run/index.js does
+      const { plainStackTraces, sourceMapHookInstalled } = require("./build/stackTraces");
+      const before = sourceMapHookInstalled();
+      plainStackTraces();
+      function named() { return new Error("x").stack; }
+      console.log(JSON.stringify({ before, after: sourceMapHookInstalled(), hook: typeof Error.prepareStackTrace, frame: /at named \\(/.test(named()) }));
+    `);
+    expect(result).toEqual({ before: true, after: false, hook: "undefined", frame: true });
+  });
+
+  it("leaves any other stack-trace hook in place", () => {
+    const result = node(`
+      Error.prepareStackTrace = function custom(error) { return "custom: " + error.message; };
+      require("./build/stackTraces").plainStackTraces();
+      console.log(JSON.stringify(new Error("x").stack));
+    `);
+    expect(result).toBe("custom: x");
   });
 });
