@@ -19,8 +19,6 @@ const POOLS = [1, 10, 100, 1000];
 /** Pool counts also previewed with the empty pack. */
 const FLOOR_POOLS = [1, 1000];
 const ROUNDS = 3;
-/** Runs at 1000 pools take longest: one round fewer. */
-const ROUNDS_AT_1000 = 2;
 /**
  * The bench program is type-checked by nobody (transpile-only: its compile time is the same with and
  * without the pack), and the engine's per-step checkpoints are off: they serialize the whole snapshot
@@ -65,7 +63,6 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     await preview(1, "ours"); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       for (const n of POOLS) {
-        if (n === 1000 && round >= ROUNDS_AT_1000) continue;
         const variants: Pack[] = FLOOR_POOLS.includes(n) ? ["none", "ours", "empty"] : ["none", "ours"];
         for (const pack of variants) add(n, pack, await preview(n, pack));
       }
@@ -76,7 +73,7 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     say("## 5. Policy pack by number of pools (generated configs, real engine)");
     say("");
     say(
-      `\`testing/bench/pools\`: N \`chatwoot:index:Deployment\` components, each carrying a plan built by lib/plan.ts from a validated config with its own pool (project ref) and compute size, no Fly steps. Medians of ${ROUNDS} interleaved runs (${ROUNDS_AT_1000} at 1000 pools); program transpile-only and \`PULUMI_SKIP_CHECKPOINTS=true\` in both columns.`,
+      `\`testing/bench/pools\`: N \`chatwoot:index:Deployment\` components, each carrying a plan built by lib/plan.ts from a validated config with its own pool (project ref) and compute size, no Fly steps. Medians of ${ROUNDS} interleaved runs; program transpile-only and \`PULUMI_SKIP_CHECKPOINTS=true\` in both columns.`,
     );
     say("");
     say(

@@ -27,6 +27,16 @@ interface Run {
   rows: ReturnType<typeof suiteRows>;
 }
 
+/** A failure's matcher line and its Expected/Received lines (jest's message less colours and the stack), on one line. */
+function failureSummary(message: string): string {
+  const lines = message
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("at "));
+  return lines.slice(0, 4).join(" / ");
+}
+
 /** One `npm test` (scripts/test.sh), with `workers` suites at a time; its jest report is read back. */
 async function testCommand(workers: number): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "chatwoot-bench-tests-"));
@@ -40,7 +50,7 @@ async function testCommand(workers: number): Promise<Run> {
     const failures = json.testResults.flatMap((suite) =>
       suite.assertionResults
         .filter((t) => t.status === "failed")
-        .map((t) => `${relative(REPO, suite.name)} › ${t.fullName}: ${(t.failureMessages?.[0] ?? "").split("\n")[0]}`),
+        .map((t) => `${relative(REPO, suite.name)} › ${t.fullName}: ${failureSummary(t.failureMessages?.[0] ?? "")}`),
     );
     return {
       seconds: run.seconds,

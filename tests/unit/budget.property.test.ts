@@ -16,6 +16,7 @@ import {
 import { validatePlain } from "../../lib/config/validate";
 import { poolKey, type Endpoint } from "../../lib/endpoints";
 import { buildPlan } from "../../lib/plan";
+import { simulatePools, type SimDeployment } from "../support/poolSimulator";
 
 const STRATEGIES: Strategy[] = ["rolling", "immediate", "canary", "bluegreen"];
 const KINDS = ["direct", "session", "transaction"] as const;
@@ -448,5 +449,104 @@ describe("examples", () => {
     expect(fixed.find((p) => p.kind === "session")).toMatchObject({ limit: 15, steady: 15, peak: 15, hasMigration: false });
     // Direct: 60 - 3 reserved; the migration plus the session pooler's 15 backends.
     expect(fixed.find((p) => p.kind === "direct")).toMatchObject({ limit: 57, peak: 16 });
+  });
+});
+
+// ---- computeBudget against a simulation ---------------------------------------------------------------
+
+describe("computeBudget against a moment-by-moment simulation (tests/support/poolSimulator.ts)", () => {
+  // One database server and one Supavisor in front of it, session on 5432 and transaction on 6543, as
+  // Supabase lays them out; users and databases vary, so roles share pools or not.
+  const simEndpointArb: fc.Arbitrary<Endpoint> = fc
+    .record({
+      kind: fc.constantFrom(...KINDS),
+      user: fc.constantFrom("postgres", "postgres.ref", "chatwoot_app"),
+      database: fc.constantFrom("postgres", "chatwoot"),
+    })
+    .map(({ kind, user, database }) => ({
+      kind,
+      host: kind === "direct" ? "db.ref.example" : "pooler.example",
+      port: kind === "transaction" ? 6543 : 5432,
+      user,
+      database,
+      sslmode: "require",
+    }));
+  const simArb: fc.Arbitrary<SimDeployment> = fc.record({
+    threads: fc.record({
+      railsMax: fc.integer({ min: 1, max: 32 }),
+      webConcurrency: fc.integer({ min: 0, max: 8 }),
+      sidekiq: fc.integer({ min: 1, max: 50 }),
+      railsLine: fc.constantFrom<SimDeployment["threads"]["railsLine"]>("7.1+", "6.0-7.0"),
+    }),
+    machines: fc.record({ web: fc.integer({ min: 0, max: 6 }), worker: fc.integer({ min: 0, max: 6 }) }),
+    endpoints: fc.record({ web: simEndpointArb, worker: simEndpointArb, migration: simEndpointArb }),
+    strategy: fc.constantFrom(...STRATEGIES),
+    poolSize: fc.integer({ min: 1, max: 100 }),
+    poolersOnDirectServer: fc.boolean(),
+    sharedPoolSize: fc.boolean(),
+  });
+
+  /** The same deployment as lib/plan.ts hands it to computeBudget. */
+  function budgetInputOf(d: SimDeployment): BudgetInput {
+    const rails: RailsSettings = {
+      railsMaxThreads: d.threads.railsMax,
+      webConcurrency: d.threads.webConcurrency,
+      sidekiqConcurrency: d.threads.sidekiq,
+      version: d.threads.railsLine,
+    };
+    return {
+      groups: [
+        { role: "web", machines: d.machines.web, perMachine: connectionsPerMachine("web", rails), endpoint: d.endpoints.web },
+        { role: "worker", machines: d.machines.worker, perMachine: connectionsPerMachine("worker", rails), endpoint: d.endpoints.worker },
+      ],
+      migration: { perMachine: connectionsPerMachine("migration", rails), endpoint: d.endpoints.migration },
+      strategy: d.strategy,
+      limits: { direct: undefined, session: undefined, transaction: undefined },
+      poolerBackendsPerPool: d.poolSize,
+      poolersShareDirectServer: d.poolersOnDirectServer,
+      poolersSharePoolSize: d.sharedPoolSize,
+    };
+  }
+
+  it("every pool's steady, migration-phase, rollout-phase and peak clients are the simulation's busiest moments", () => {
+    fc.assert(
+      fc.property(simArb, (d) => {
+        const simulated = simulatePools(d);
+        const budget = computeBudget(budgetInputOf(d));
+        expect(
+          Object.fromEntries(
+            budget.map((p) => [p.key, { steady: p.steady, migrationPhase: p.migrationPhase, rolloutPhase: p.rolloutPhase, peak: p.peak }]),
+          ),
+        ).toEqual(Object.fromEntries(simulated));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("the simulation itself: the incident's shape, web 2 x 5 and worker 3 x 10 on one session pool", () => {
+    const session = {
+      kind: "session",
+      host: "pooler.example",
+      port: 5432,
+      user: "postgres.ref",
+      database: "postgres",
+      sslmode: "require",
+    } as const;
+    const direct = { ...session, kind: "direct", host: "db.ref.example", user: "postgres" } as const;
+    const at = (strategy: Strategy) =>
+      simulatePools({
+        threads: { railsMax: 5, webConcurrency: 0, sidekiq: 10, railsLine: "7.1+" },
+        machines: { web: 2, worker: 3 },
+        endpoints: { web: session, worker: session, migration: direct },
+        strategy,
+        poolSize: 15,
+        poolersOnDirectServer: true,
+        sharedPoolSize: false,
+      });
+    expect(at("rolling").get(poolKey(session))).toEqual({ steady: 40, migrationPhase: 40, rolloutPhase: 40, peak: 40 });
+    expect(at("canary").get(poolKey(session))?.rolloutPhase).toBe(40 + 5 + 10);
+    expect(at("bluegreen").get(poolKey(session))?.rolloutPhase).toBe(80);
+    // The direct server: the migration's one connection beside the session pooler's 15 server connections.
+    expect(at("rolling").get(poolKey(direct))).toEqual({ steady: 15, migrationPhase: 16, rolloutPhase: 15, peak: 16 });
   });
 });
