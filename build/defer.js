@@ -63,7 +63,6 @@ function lazyExports(file, shape) {
       return descriptor && { ...descriptor, configurable: true };
     },
     apply: (_target, self, args) => Reflect.apply(load(), self, args),
-    construct: (_target, args) => Reflect.construct(load(), args),
   });
 }
 
