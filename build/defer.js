@@ -66,12 +66,17 @@ function lazyExports(file, shape) {
   });
 }
 
+/** The file a deferred module resolves to, from the package that requires it. @param {Deferred} shape */
+function fileOf(shape) {
+  return require.resolve(shape.id, { paths: [dirname(require.resolve(`${shape.from}/package.json`))] });
+}
+
 /** Defers UNUSED_AT_START as their packages resolve them; a module already loaded or absent is left alone. */
 function deferModules() {
   for (const shape of UNUSED_AT_START) {
     let file;
     try {
-      file = require.resolve(shape.id, { paths: [dirname(require.resolve(`${shape.from}/package.json`))] });
+      file = fileOf(shape);
     } catch {
       continue;
     }
@@ -85,4 +90,4 @@ function deferModules() {
   }
 }
 
-module.exports = { deferModules, deferred, UNUSED_AT_START };
+module.exports = { deferModules, deferred, fileOf, UNUSED_AT_START };

@@ -22,7 +22,7 @@ interface Run {
   cpu: number;
   passed: number;
   failed: number;
-  /** Each failed test as `suite › name: first line of its failure`. */
+  /** Each failed test as `suite › name: its matcher and Expected/Received lines` (failureSummary). */
   failures: string[];
   rows: ReturnType<typeof suiteRows>;
 }

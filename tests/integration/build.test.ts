@@ -95,9 +95,8 @@ function node(script: string): unknown {
 describe("build/defer.js (program.js defers what a program run by the engine never uses)", () => {
   /** Which of the deferred modules' files are really loaded (not a stand-in), by package-relative path. */
   const LOADED = `
-    const { UNUSED_AT_START } = require("./build/defer");
-    const path = require("node:path");
-    const files = UNUSED_AT_START.map((d) => require.resolve(d.id, { paths: [path.dirname(require.resolve(d.from + "/package.json"))] }));
+    const { UNUSED_AT_START, fileOf } = require("./build/defer");
+    const files = UNUSED_AT_START.map(fileOf);
     const loaded = (deferred) => files.filter((f) => require.cache[f] && !deferred.has(f)).map((f) => f.replace(/.*node_modules\\//, ""));`;
   const SDK_AND_ZOD = `require("@pulumi/pulumi"); require("zod");`;
 

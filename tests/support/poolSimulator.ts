@@ -14,15 +14,15 @@
  * - a pooler holds at most its pool size of server connections per pool, on the server it fronts;
  *   Supavisor's session and transaction ports of one user + database share that pool.
  */
+// Types only: the counting below shares no code with lib/budget.ts.
+import type { RailsSettings, Strategy } from "../../lib/budget";
 import type { Endpoint } from "../../lib/endpoints";
 
-export type SimStrategy = "rolling" | "immediate" | "canary" | "bluegreen";
-
 export interface SimDeployment {
-  threads: { railsMax: number; webConcurrency: number; sidekiq: number; railsLine: "7.1+" | "6.0-7.0" };
+  threads: { railsMax: number; webConcurrency: number; sidekiq: number; railsLine: RailsSettings["version"] };
   machines: { web: number; worker: number };
   endpoints: { web: Endpoint; worker: Endpoint; migration: Endpoint };
-  strategy: SimStrategy;
+  strategy: Strategy;
   /** Server connections a pooler opens per pool. */
   poolSize: number;
   /** Whether the poolers front the server of the direct endpoint. */
@@ -53,7 +53,7 @@ function connectionsOf(role: Role, t: SimDeployment["threads"]): number {
 }
 
 /** One group's machine counts, moment by moment, as its strategy replaces n machines. */
-function rolloutOfGroup(strategy: SimStrategy, n: number): number[] {
+function rolloutOfGroup(strategy: Strategy, n: number): number[] {
   const moments = [n];
   if (strategy === "bluegreen") {
     moments.push(2 * n, n); // green up beside blue; blue stopped
@@ -125,12 +125,16 @@ function clientsAt(d: SimDeployment, moment: Moment): Map<string, number> {
 /** Each pool's busiest moment in each phase. */
 export function simulatePools(d: SimDeployment): Map<string, SimPhases> {
   const moments = momentsOf(d);
-  const busiest = (phase: Moment[], pool: string) => Math.max(...phase.map((m) => clientsAt(d, m).get(pool) ?? 0));
+  // Each moment counted once; a phase's figure for a pool is its largest count among them.
+  const steady = moments.steady.map((m) => clientsAt(d, m));
+  const migration = moments.migration.map((m) => clientsAt(d, m));
+  const rollout = moments.rollout.map((m) => clientsAt(d, m));
+  const busiest = (phase: Map<string, number>[], pool: string) => Math.max(...phase.map((counts) => counts.get(pool) ?? 0));
   const pools = new Map<string, SimPhases>();
-  for (const pool of clientsAt(d, moments.steady[0]).keys()) {
-    const migrationPhase = busiest(moments.migration, pool);
-    const rolloutPhase = busiest(moments.rollout, pool);
-    pools.set(pool, { steady: busiest(moments.steady, pool), migrationPhase, rolloutPhase, peak: Math.max(migrationPhase, rolloutPhase) });
+  for (const pool of steady[0].keys()) {
+    const migrationPhase = busiest(migration, pool);
+    const rolloutPhase = busiest(rollout, pool);
+    pools.set(pool, { steady: busiest(steady, pool), migrationPhase, rolloutPhase, peak: Math.max(migrationPhase, rolloutPhase) });
   }
   return pools;
 }
