@@ -5,6 +5,4 @@
  * provider runs the steps, in the directory of `main`; the steps' command line is relative to the root.
  */
 require("./build/launch").ensureFreshBuild();
-require("./build/defer").deferModules();
-require("./build/stackTraces").plainStackTraces();
 module.exports = require("./bin/index.js");

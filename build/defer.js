@@ -1,13 +1,23 @@
 // @ts-check
 /**
- * Modules that load at start-up but that a program run by the engine never uses: @pulumi/pulumi,
- * loaded by every SDK, loads TypeScript, npm's Arborist and normalize-package-data for function
- * serialization and code paths (runtime/closure: typescript-shim.js, codePaths.js), which this program
- * never does, and its Automation API (index.js exports it); zod loads the messages of every language
- * it speaks (`z.locales`), and uses English only unless told otherwise. Together about 0.6 s of CPU
- * of every `pulumi preview` here (docs/benchmarks.md, section 4). deferModules puts a stand-in for
- * each into the module cache that loads the real module at its first use, so a program that does use
- * one still gets it. The pack's process is not touched.
+ * Modules that load at start-up but that a program run by the engine never uses. build/preload.js
+ * defers them before the SDK's run harness starts (Pulumi.yaml `nodeargs`); what that saves of every
+ * `pulumi preview` is measured in docs/development.md ("The build"):
+ * - @pulumi/pulumi loads TypeScript, npm's Arborist and normalize-package-data for function
+ *   serialization and code paths (runtime/closure: typescript-shim.js, codePaths.js), which this
+ *   program never does, and its Automation API (index.js exports it);
+ * - the harness (cmd/run/tracing.js) loads the OpenTelemetry SDK, exporter and gRPC instrumentation,
+ *   which only `tracing.start` touches, when the engine asks for Zipkin tracing;
+ * - the harness (cmd/run/index.js) requires source-map-support/register, whose only effect is a
+ *   stack-trace hook that maps every trace the SDK takes (one per promise, one per resource) through
+ *   the SDK's source maps. Nothing looks into the module, so it never loads and the hook is never
+ *   installed: bin/ has no source maps, so our frames read the same, and an SDK frame in a crash's
+ *   trace names the SDK's .js file rather than its .ts source;
+ * - zod loads the messages of every language it speaks (`z.locales`), and uses English only unless
+ *   told otherwise.
+ * deferModules puts a stand-in for each into the module cache that loads the real module at its first
+ * use, so a program that does use one still gets it. The pack's process is not touched: the engine
+ * starts it with no node arguments of ours.
  */
 const Module = require("node:module");
 const { dirname } = require("node:path");
@@ -30,6 +40,13 @@ const UNUSED_AT_START = [
   { id: "normalize-package-data", from: "@pulumi/pulumi", importedAs: "default" },
   { id: "@pulumi/pulumi/automation", from: "@pulumi/pulumi", importedAs: "namespace" },
   { id: "zod/v4/locales", from: "zod", importedAs: "namespace" },
+  { id: "source-map-support/register", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "@opentelemetry/resources", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "@opentelemetry/sdk-trace-base", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "@opentelemetry/exporter-zipkin", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "@opentelemetry/instrumentation-grpc", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "@opentelemetry/sdk-trace-node", from: "@pulumi/pulumi", importedAs: "namespace" },
+  { id: "@opentelemetry/instrumentation", from: "@pulumi/pulumi", importedAs: "namespace" },
 ];
 
 /** Files whose cache entry is still a stand-in (for tests). @type {Set<string>} */

@@ -92,23 +92,30 @@ function node(script: string): unknown {
   return JSON.parse(run.stdout.trim().split("\n").pop() ?? "null");
 }
 
-describe("build/defer.js (program.js defers what a program run by the engine never uses)", () => {
+describe("build/defer.js (build/preload.js defers, before the SDK's harness, what a program run by the engine never uses)", () => {
   /** Which of the deferred modules' files are really loaded (not a stand-in), by package-relative path. */
   const LOADED = `
     const { UNUSED_AT_START, fileOf } = require("./build/defer");
     const files = UNUSED_AT_START.map(fileOf);
     const loaded = (deferred) => files.filter((f) => require.cache[f] && !deferred.has(f)).map((f) => f.replace(/.*node_modules\\//, ""));`;
-  const SDK_AND_ZOD = `require("@pulumi/pulumi"); require("zod");`;
+  /** What the harness (cmd/run/index.js, run.js) and the program load: the SDK, its tracing and source-map hook, zod. */
+  const HARNESS_AND_PROGRAM = `
+    const sdk = require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"));
+    require(require.resolve("source-map-support/register", { paths: [sdk] }));
+    require("@pulumi/pulumi/cmd/run/tracing");
+    require("@pulumi/pulumi");
+    require("zod");`;
 
-  it("loading @pulumi/pulumi and zod leaves every deferred module unloaded; each loads at its first use", () => {
+  it("what the harness and the program load leaves every deferred module unloaded; each loads at its first use", () => {
     const result = node(`
       const { deferModules, deferred } = require("./build/defer");
       ${LOADED}
       deferModules();
-      ${SDK_AND_ZOD}
+      ${HARNESS_AND_PROGRAM}
       const pulumi = require("@pulumi/pulumi");
       const { z } = require("zod");
       const atStart = loaded(deferred);
+      const hookAtStart = typeof Error.prepareStackTrace === "function" && Error.prepareStackTrace.name;
       (async () => {
         const serialized = await pulumi.runtime.serializeFunction(() => 6 * 7);
         const codePaths = await pulumi.runtime.computeCodePaths();
@@ -116,49 +123,37 @@ describe("build/defer.js (program.js defers what a program run by the engine nev
         const german = z.string().safeParse(1).error.issues[0].message;
         z.config(z.locales.en());
         const workspace = typeof pulumi.automation.LocalWorkspace;
-        console.log(JSON.stringify({ atStart, text: /6 \\* 7/.test(serialized.text), codePaths: codePaths.size > 0, german, workspace, after: loaded(deferred).length }));
+        // What tracing.start builds when the engine asks for Zipkin tracing.
+        const { Resource } = require("@opentelemetry/resources");
+        const service = new Resource({ "service.name": "probe" }).attributes["service.name"];
+        const tracing = ["@opentelemetry/sdk-trace-base", "@opentelemetry/exporter-zipkin", "@opentelemetry/instrumentation-grpc", "@opentelemetry/sdk-trace-node", "@opentelemetry/instrumentation"]
+          .map((id) => typeof Object.values(require(require.resolve(id, { paths: [sdk] })))[0]);
+        // Looked into, the register module installs its hook, as it would have at start.
+        Object.keys(require(require.resolve("source-map-support/register", { paths: [sdk] })));
+        const hookAfter = Error.prepareStackTrace.name;
+        console.log(JSON.stringify({ atStart, hookAtStart, text: /6 \\* 7/.test(serialized.text), codePaths: codePaths.size > 0, german, workspace, service, tracing, hookAfter, after: loaded(deferred).length }));
       })();
     `);
     expect(result).toEqual({
       atStart: [],
+      hookAtStart: expect.not.stringMatching(/^prepareStackTrace$/),
       text: true,
       codePaths: true,
       german: expect.stringMatching(/Ungültige Eingabe/),
       workspace: "function",
-      after: 5,
+      service: "probe",
+      tracing: ["function", "function", "function", "function", "function"],
+      hookAfter: "prepareStackTrace",
+      after: 12,
     });
   });
 
-  it("without it, loading @pulumi/pulumi and zod loads them all (what the deferral saves)", () => {
+  it("without it, the same loads them all and installs source-map-support's hook (what the deferral saves)", () => {
     const result = node(`
       ${LOADED}
-      ${SDK_AND_ZOD}
-      console.log(JSON.stringify(loaded(new Set())));
+      ${HARNESS_AND_PROGRAM}
+      console.log(JSON.stringify({ loaded: loaded(new Set()).length, hook: Error.prepareStackTrace.name }));
     `);
-    expect(result).toHaveLength(5);
-  });
-});
-
-describe("build/stackTraces.js (program.js hands stack traces back to V8)", () => {
-  it("removes the source-map hook the SDK's harness registers, and stack traces still name their frames", () => {
-    const result = node(`
-      const sdk = require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"));
-      require(require.resolve("source-map-support/register", { paths: [sdk] })); // as the SDK's cmd/run/index.js does
-      const { plainStackTraces, sourceMapHookInstalled } = require("./build/stackTraces");
-      const before = sourceMapHookInstalled();
-      plainStackTraces();
-      function named() { return new Error("x").stack; }
-      console.log(JSON.stringify({ before, after: sourceMapHookInstalled(), hook: typeof Error.prepareStackTrace, frame: /at named \\(/.test(named()) }));
-    `);
-    expect(result).toEqual({ before: true, after: false, hook: "undefined", frame: true });
-  });
-
-  it("leaves any other stack-trace hook in place", () => {
-    const result = node(`
-      Error.prepareStackTrace = function custom(error) { return "custom: " + error.message; };
-      require("./build/stackTraces").plainStackTraces();
-      console.log(JSON.stringify(new Error("x").stack));
-    `);
-    expect(result).toBe("custom: x");
+    expect(result).toEqual({ loaded: 12, hook: "prepareStackTrace" });
   });
 });

@@ -12,7 +12,7 @@
  * Policy pack: `--policy-pack policies`, which the language host runs natively (RunPlugin starts the
  * pack's run-policy-pack entry point).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnCollect, type Collected } from "../../testing/local/spawnCollect";
@@ -190,6 +190,18 @@ describe("pulumi preview of the staging stack with the policy pack", () => {
     expect(headroom.length).toBeGreaterThan(0);
     expect(headroom.every((e) => e.enforcementLevel === "advisory")).toBe(true);
     expect(p.policies.filter((e) => e.enforcementLevel === "mandatory")).toEqual([]);
+  });
+
+  test("the program starts through build/preload.js (Pulumi.yaml nodeargs): the harness's source-map hook is never installed, the deferred modules never load", async () => {
+    const probes = mkdtempSync(join(tmp, "probes-"));
+    const probe = join(REPO, "tests", "support", "nodeProbe.js");
+    expectSuccess(await preview("staging, probed", configs.staging, [], { NODE_OPTIONS: `--require ${probe}`, NODE_PROBE_DIR: probes }));
+    const processes = readdirSync(probes).map(
+      (f) => JSON.parse(readFileSync(join(probes, f), "utf8")) as { entry: string; hook: string | null; loaded: string[] },
+    );
+    const program = processes.filter((p) => p.entry.endsWith(join("@pulumi", "pulumi", "cmd", "run", "index.js")));
+    // source-map-support names its hook prepareStackTrace; the pack's process (not ours to start) keeps it.
+    expect(program).toEqual([{ entry: expect.stringContaining(REPO), hook: expect.not.stringMatching(/^prepareStackTrace$/), loaded: [] }]);
   });
 
   test("--diff shows the Deployment's plan field by field: the CLI decodes its JSON text (lib/planInput.ts)", async () => {
