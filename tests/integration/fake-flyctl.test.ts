@@ -595,21 +595,23 @@ describe("fake flyctl machines running the Chatwoot stand-ins", () => {
     expect(readState(dir).apps[app].secrets.FEATURE_FLAG.staged).toBe(false);
   });
 
-  it("a failing health check fails the deploy; updated machines keep the new image, the rest the old", async () => {
+  it("a failing health check fails the deploy: its group's later machines keep the old image; the other group updates at the same time", async () => {
+    await ok(dir, ["scale", "count", "web=2", "--app", app, "--yes"]);
     const bad = writeFlyToml(dir, app, { webMb, workerMb, checkPath: "/hc" });
     const r = await fly(dir, deployArgs(app, bad, "chatwoot/chatwoot:v4.15.0"), { env: { FAKE_FLY_CHECK_TIMEOUT_MS: "2500" } });
-    const [web] = byGroup(dir, app, "web");
+    // flyctl's rolling strategy: each group machine by machine in ID order, the groups side by side.
+    const [first, second] = byGroup(dir, app, "web").sort((a, b) => (a.id < b.id ? -1 : 1));
     const [worker] = byGroup(dir, app, "worker");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `failed to update machine ${web.id}: Unrecoverable error: timeout reached waiting for health checks to pass for machine ${web.id}`,
+      `failed to update machine ${first.id}: Unrecoverable error: timeout reached waiting for health checks to pass for machine ${first.id}`,
     );
-    expect(web.config.image).toBe("chatwoot/chatwoot:v4.15.0");
-    expect(worker.config.image).toBe(IMAGE);
+    expect([first, second, worker].map((m) => m.config.image)).toEqual(["chatwoot/chatwoot:v4.15.0", IMAGE, "chatwoot/chatwoot:v4.15.0"]);
     expect(readState(dir).apps[app].releases.at(-1)?.status).toBe("failed");
     // A good deploy brings everything to the new image.
     await ok(dir, deployArgs(app, writeFlyToml(dir, app, { webMb, workerMb }), "chatwoot/chatwoot:v4.15.0"));
-    expect(machines(dir, app).map((m) => m.config.image)).toEqual(["chatwoot/chatwoot:v4.15.0", "chatwoot/chatwoot:v4.15.0"]);
+    expect(machines(dir, app).map((m) => m.config.image)).toEqual(Array(3).fill("chatwoot/chatwoot:v4.15.0"));
+    await ok(dir, ["scale", "count", "web=1", "--app", app, "--yes"]);
     expect(readState(dir).apps[app].releases.at(-1)?.status).toBe("complete");
     const [web2] = byGroup(dir, app, "web");
     const api = await waitFor("api on the new image", async () => {
@@ -792,12 +794,13 @@ describe("fake flyctl machines running the Chatwoot stand-ins", () => {
     expect(machines(dir, app)).toHaveLength(2);
   });
 
-  it("machine run faults: exit-code replaces the command's exit status; lose-machine makes it vanish", async () => {
+  it("machine run faults: exit-code replaces the command's exit status; lose-machine makes it vanish, even once its command ended", async () => {
     fs.writeFileSync(
       path.join(dir, "faults.json"),
       JSON.stringify([
         { command: "machine run", mode: "exit-code", exitCode: 3, times: 1 },
         { command: "machine run", mode: "lose-machine", times: 1 },
+        { command: "machine run", mode: "lose-machine", afterMs: 5000, times: 1 },
       ]),
     );
     const first = machineIdFrom(
@@ -805,16 +808,22 @@ describe("fake flyctl machines running the Chatwoot stand-ins", () => {
         .stdout,
     );
     const second = machineIdFrom((await ok(dir, ["machine", "run", IMAGE, "--app", app, "--restart", "no", "--", "sleep", "60"])).stdout);
-    const [firstWait, lost] = await Promise.all([
+    // Its command ends after 1 s, long before afterMs: the machine still vanishes, with no exit event.
+    const third = machineIdFrom((await ok(dir, ["machine", "run", IMAGE, "--app", app, "--restart", "no", "--", "sleep", "1"])).stdout);
+    const [firstWait, lost, lostAfterExit] = await Promise.all([
       fly(dir, ["machine", "wait", first, "--app", app, "--state", "stopped", "--wait-timeout", "60s"]),
       fly(dir, ["machine", "wait", second, "--app", app, "--state", "stopped", "--wait-timeout", "60s"]),
+      fly(dir, ["machine", "wait", third, "--app", app, "--state", "stopped", "--wait-timeout", "60s"]),
     ]);
     expect(firstWait.code).toBe(0);
     expect(lost.code).toBe(1);
     expect(lost.stderr).toContain(second);
+    expect(lostAfterExit.code).toBe(1);
+    expect(lostAfterExit.stderr).toContain(third);
     const list = await listMachines(dir, app);
     expect(exitCodeOf(list.find((m) => m.id === first))).toBe(3);
     expect(list.find((m) => m.id === second)).toBeUndefined();
+    expect(list.find((m) => m.id === third)).toBeUndefined();
     expect(fs.readFileSync(path.join(dir, "faults.json"), "utf8").trim()).toBe("[]");
     await ok(dir, ["machine", "destroy", first, "--app", app]);
   });

@@ -113,7 +113,9 @@ describe("interrupted runs", () => {
   });
 
   it("a killed runner: the lock stays until `pulumi cancel`; the recovery removes the left-over machine and converges", async () => {
-    const running = await upUntilMigrating(IMAGE_OLD, true);
+    // A migration that outlasts the kill: a quick one could end, and its step remove the machine, first.
+    const running = await upUntilMigrating(IMAGE_OLD, true, { migration: { command: ["sleep", "20"] } });
+    await waitFor("the step's `flyctl machine wait`", () => stack.stepProcesses().some((p) => p.includes("machine wait")), 20_000);
     process.kill(-running.child.pid!, "SIGKILL");
     await running.done;
     // The command plugin runs steps in a process group of its own, so they outlive the kill; a step

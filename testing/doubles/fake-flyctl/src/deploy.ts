@@ -3,13 +3,15 @@
  * internal/command/deploy; Fly docs reference/deployments). A release n+1 is recorded; groups with no
  * machine yet get one (two with --ha for groups that serve HTTP); groups gone from [processes] lose
  * their machines; existing machines are updated per strategy:
- *   rolling   - one machine at a time: stop, new config, start, wait for its check
+ *   rolling   - the process groups at the same time, each one machine at a time in ID order: stop,
+ *               new config, start, wait for its check (updateUsingRollingStrategy)
  *   immediate - every machine at once, no health checks
  *   canary    - per group, one extra machine with the new config must pass its check (then is
  *               destroyed) before a rolling update
  *   bluegreen - a new (green) machine per changed machine; all must pass, then the old ones go
  * A machine whose image, env, guest, command and secrets are unchanged is left running. A failed
- * check ends the deploy (exit 1): machines already updated keep the new config, the rest the old.
+ * check ends the deploy (exit 1): machines already updated keep the new config, the rest the old; a
+ * group whose update is under way finishes its machine, then starts no other.
  */
 import { requireApp } from "./apps";
 import { type CommandSpec, type Context, F } from "./cli";
@@ -165,7 +167,8 @@ async function rollout(
         await destroyMachine(stateDir, name, canary.id);
         if (!ok) throw healthCheckError(canary.id, false);
       }
-      for (const { m, spec } of toUpdate) await updateInPlace(ctx, name, m.id, spec, { checks: true });
+      // Then a rolling update (flyctl: case "canary", "rolling").
+      await rolling(toUpdate, ({ m, spec }) => updateInPlace(ctx, name, m.id, spec, { checks: true }));
       return;
     }
     case "bluegreen": {
@@ -187,6 +190,34 @@ async function rollout(
       return;
     }
     default:
-      for (const { m, spec } of toUpdate) await updateInPlace(ctx, name, m.id, spec, { checks });
+      await rolling(toUpdate, ({ m, spec }) => updateInPlace(ctx, name, m.id, spec, { checks }));
   }
+}
+
+type UpdateEntry = { m: Machine; spec: GroupSpec };
+
+/**
+ * flyctl's updateUsingRollingStrategy (internal/command/deploy/machines_deploymachinesapp.go): the
+ * machines sorted by ID and grouped by process group; the groups run at the same time (a pool of
+ * rollingStrategyMaxConcurrentGroups = 16, more than any app here has), each machine after machine.
+ * The pool cancels on the first error: the other groups start no further machine.
+ */
+async function rolling(entries: UpdateEntry[], update: (entry: UpdateEntry) => Promise<void>): Promise<void> {
+  const byGroup = new Map<string, UpdateEntry[]>();
+  for (const entry of [...entries].sort((a, b) => (a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0)))
+    byGroup.set(entry.spec.group, [...(byGroup.get(entry.spec.group) ?? []), entry]);
+  let failed = false;
+  const results = await Promise.allSettled(
+    [...byGroup.values()].map(async (group) => {
+      for (const entry of group) {
+        if (failed) return;
+        await update(entry).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        });
+      }
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
 }

@@ -2,7 +2,8 @@
  * Injected faults (faults.json in the state dir), for failure tests:
  *   [{"command": "secrets import", "mode": "fail", "exitCode": 1, "stderr": "Error: ...", "times": 1}]
  * fail: exit with exitCode/stderr before doing anything. hang: sleep until killed.
- * lose-machine (machine run): the machine vanishes shortly after it started (afterMs, default 300).
+ * lose-machine (machine run): the machine vanishes afterMs (default 300) after it started, or when its
+ *   command ends if that is sooner, without an exit event.
  * exit-code (machine run): the machine's command is replaced by one that exits with exitCode; with
  *   oomKilled, its exit event says the kernel killed it for memory (oom_killed: true).
  * `skip` lets that many calls of the command through first (a fault on the second `machine list`).

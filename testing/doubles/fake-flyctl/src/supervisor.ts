@@ -18,6 +18,8 @@ const [dir, app, id, generationText] = process.argv.slice(2);
 const generation = Number(generationText);
 let child: ChildProcess | null = null;
 let childPid: number | null = null;
+/** Whether the machine took a lose-machine fault: it vanishes at afterMs or when its command ends. */
+let losing = false;
 
 function log(message: string): void {
   process.stdout.write(`${isoNow()} supervisor ${id}: ${message}\n`);
@@ -109,19 +111,25 @@ function launch(): void {
     process.exit(0);
   }
   if (info.fault?.mode === "lose-machine") {
-    setTimeout(() => {
-      log("fault lose-machine: the machine vanishes");
-      killGroup(childPid);
-      update(dir, (state) => {
-        const a = state.apps[app];
-        if (a && a.machines[id]?.generation === generation) delete a.machines[id];
-      });
-      process.exit(0);
-    }, info.fault.afterMs);
+    losing = true;
+    setTimeout(vanish, info.fault.afterMs);
   }
 }
 
+/** The lose-machine fault: the machine is killed and leaves the state without an exit event. */
+function vanish(): void {
+  log("fault lose-machine: the machine vanishes");
+  killGroup(childPid);
+  update(dir, (state) => {
+    const a = state.apps[app];
+    if (a && a.machines[id]?.generation === generation) delete a.machines[id];
+  });
+  process.exit(0);
+}
+
 function finish(exitCode: number, sig: NodeJS.Signals | null, noProcess: boolean): void {
+  // A machine set to vanish never reports an exit, however soon its command ends.
+  if (losing) return vanish();
   // The VM is gone: nothing the command left behind survives it.
   killGroup(childPid);
   child = null;
