@@ -41,12 +41,14 @@ const UNUSED_AT_START = [
   { id: "@pulumi/pulumi/automation", from: "@pulumi/pulumi", importedAs: "namespace" },
   { id: "zod/v4/locales", from: "zod", importedAs: "namespace" },
   { id: "source-map-support/register", from: "@pulumi/pulumi", importedAs: "namespace" },
-  { id: "@opentelemetry/resources", from: "@pulumi/pulumi", importedAs: "namespace" },
-  { id: "@opentelemetry/sdk-trace-base", from: "@pulumi/pulumi", importedAs: "namespace" },
-  { id: "@opentelemetry/exporter-zipkin", from: "@pulumi/pulumi", importedAs: "namespace" },
-  { id: "@opentelemetry/instrumentation-grpc", from: "@pulumi/pulumi", importedAs: "namespace" },
-  { id: "@opentelemetry/sdk-trace-node", from: "@pulumi/pulumi", importedAs: "namespace" },
-  { id: "@opentelemetry/instrumentation", from: "@pulumi/pulumi", importedAs: "namespace" },
+  ...[
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-zipkin",
+    "@opentelemetry/instrumentation-grpc",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/instrumentation",
+  ].map((id) => /** @type {Deferred} */ ({ id, from: "@pulumi/pulumi", importedAs: "namespace" })),
 ];
 
 /** Files whose cache entry is still a stand-in (for tests). @type {Set<string>} */
