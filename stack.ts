@@ -36,7 +36,7 @@ export function chatwootStack(): StackOutputs {
     url: deployment.url,
     image: deployment.image,
     connectionBudget: deployment.budget.apply((pools) =>
-      pools.map((p) => ({ pool: p.key, mode: p.kind, peak: p.peak, limit: p.limit ?? null, steady: p.steady })),
+      pools.map((p) => ({ pool: p.key, mode: p.kind, peak: p.peak, limit: p.limit, steady: p.steady })),
     ),
     lastMigration: deployment.lastMigration,
   };

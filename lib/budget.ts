@@ -64,7 +64,7 @@ export interface BudgetInput {
   groups: GroupLoad[];
   migration: { perMachine: number; endpoint: Endpoint };
   strategy: Strategy;
-  /** The limit of each endpoint kind, with where it comes from. */
+  /** The limit of each endpoint kind, with where it comes from; every kind that a role uses needs one. */
   limits: Record<EndpointKind, { limit: number; source: string } | undefined>;
   /** Server connections each pooler pool may open on the database (its pool size). */
   poolerBackendsPerPool: number;
@@ -94,7 +94,8 @@ export interface PoolBudget {
   key: string;
   kind: EndpointKind;
   endpoint: Endpoint;
-  limit: number | undefined;
+  limit: number;
+  /** Where the limit comes from (a config key or the Supabase compute table), for messages. */
   limitSource: string;
   /** Clients with every machine up and nothing rolling out. */
   steady: number;
@@ -123,12 +124,14 @@ export function computeBudget(input: BudgetInput): PoolBudget[] {
     let pool = pools.get(key);
     if (!pool) {
       const limit = input.limits[endpoint.kind];
+      if (!limit)
+        throw new Error(`no limit is known for the ${endpoint.kind} endpoint that the deployment uses (validatePlain reports this first)`);
       pool = {
         key,
         kind: endpoint.kind,
         endpoint,
-        limit: limit?.limit,
-        limitSource: limit?.source ?? "unknown",
+        limit: limit.limit,
+        limitSource: limit.source,
         steady: 0,
         migrationPhase: 0,
         rolloutPhase: 0,
@@ -184,7 +187,8 @@ export function computeBudget(input: BudgetInput): PoolBudget[] {
 function addTransactionBackendsToSession(input: BudgetInput, pools: Map<string, PoolBudget>): void {
   const all = [...pools.values()];
   for (const tx of all.filter((p) => p.kind === "transaction")) {
-    const session = all.find((p) => p.kind === "session" && sharesSupavisorPool(p.endpoint, tx.endpoint));
+    // Only a session pool shares a transaction pool's server connections (sharesSupavisorPool).
+    const session = all.find((p) => sharesSupavisorPool(p.endpoint, tx.endpoint));
     if (!session) continue;
     const backendsAt = (clients: number) => Math.min(clients, input.poolerBackendsPerPool);
     session.contributions.push({

@@ -24,27 +24,24 @@ export interface PlanRule {
 export const MEMORY_FLOOR_MB = 1024;
 
 function describePool(pool: PoolBudget): string {
-  const parts = pool.contributions
-    .filter((c) => c.role !== "migration" || pool.hasMigration)
-    .map((c) =>
-      c.role === "migration"
-        ? `migration ${c.perMachine}`
-        : c.role === "pooler-backends"
-          ? `pooler backends ${c.perMachine}`
-          : `${c.role} ${c.machines}x${c.perMachine}`,
-    );
+  const parts = pool.contributions.map((c) =>
+    c.role === "migration"
+      ? `migration ${c.perMachine}`
+      : c.role === "pooler-backends"
+        ? `pooler backends ${c.perMachine}`
+        : `${c.role} ${c.machines}x${c.perMachine}`,
+  );
   return `${pool.key} (${parts.join(" + ")})`;
 }
 
-const limited = (plan: DeploymentPlan, kind: PoolBudget["kind"]) =>
-  plan.budget.filter((p): p is PoolBudget & { limit: number } => p.kind === kind && p.limit !== undefined);
+const poolsOf = (plan: DeploymentPlan, kind: PoolBudget["kind"]) => plan.budget.filter((p) => p.kind === kind);
 
 /**
  * The change that brings a session pool under its limit: the migration off the pool when the migration
  * phase overflows, and fewer clients at the rollout peak when that overflows too (a cut of Sidekiq
  * threads counts once per worker machine, surge machines included).
  */
-function capacityFix(plan: DeploymentPlan, pool: PoolBudget & { limit: number }): string {
+function capacityFix(plan: DeploymentPlan, pool: PoolBudget): string {
   const fixes: string[] = [];
   if (pool.hasMigration && pool.servesApp && pool.migrationPhase > pool.limit) {
     fixes.push(`run migrations on the direct endpoint (pulumi config set --path chatwoot:database.migrations direct)`);
@@ -53,7 +50,8 @@ function capacityFix(plan: DeploymentPlan, pool: PoolBudget & { limit: number })
   if (over > 0) {
     const worker = plan.groups.worker;
     const workersAtPeak = worker.count + surgeMachines(plan.strategy, worker.count);
-    const sidekiq = workersAtPeak > 0 ? worker.connectionsPerMachine - Math.ceil(over / workersAtPeak) : 0;
+    // Threads each worker machine gives up; without workers over / 0 is Infinity, and no count is suggested.
+    const sidekiq = worker.connectionsPerMachine - Math.ceil(over / workersAtPeak);
     fixes.push(
       `lower web and worker by ${over} clients at the rollout peak: ${sidekiq >= 1 ? `e.g. rails.sidekiqConcurrency to ${sidekiq}, ` : ""}fewer threads or machines, a strategy without surge (deploy.strategy rolling), or raise the pool size (database.limits.poolSize / a larger compute size)`,
     );
@@ -68,7 +66,7 @@ export const sessionPoolCapacity: PlanRule = {
   description: "Peak clients of each session-mode pool (web, worker, rollout surge and a migration on it) fit pool_size.",
   enforcement: "mandatory",
   check: (plan) =>
-    limited(plan, "session")
+    poolsOf(plan, "session")
       .filter((pool) => pool.peak > pool.limit)
       .map(
         (pool) =>
@@ -81,7 +79,7 @@ export const migrationsOffSharedSessionPool: PlanRule = {
   description: "A migration does not join the app's own session pool when the app already fills it.",
   enforcement: "mandatory",
   check: (plan) =>
-    limited(plan, "session")
+    poolsOf(plan, "session")
       .filter((pool) => pool.hasMigration && pool.servesApp && pool.migrationPhase > pool.limit)
       .map(
         (pool) =>
@@ -121,7 +119,7 @@ export const directConnectionCapacity: PlanRule = {
   description: "Direct clients (and pooler backends on the same server) fit max_connections minus the reserve.",
   enforcement: "mandatory",
   check: (plan) =>
-    limited(plan, "direct")
+    poolsOf(plan, "direct")
       .filter((pool) => pool.peak > pool.limit)
       .map(
         (pool) =>
@@ -134,7 +132,7 @@ export const transactionPoolCapacity: PlanRule = {
   description: "Peak clients of a transaction-mode pooler fit its max_client_conn.",
   enforcement: "mandatory",
   check: (plan) =>
-    limited(plan, "transaction")
+    poolsOf(plan, "transaction")
       .filter((pool) => pool.peak > pool.limit)
       .map(
         (pool) =>
@@ -148,7 +146,7 @@ export const poolHeadroom: PlanRule = {
   enforcement: "advisory",
   check: (plan) =>
     plan.budget
-      .filter((p): p is PoolBudget & { limit: number } => p.limit !== undefined && p.peak <= p.limit)
+      .filter((p) => p.peak <= p.limit)
       .flatMap((pool) => {
         const reserve = pool.servesApp ? plan.consoleReserve : 0;
         const share = Math.round((pool.peak / pool.limit) * 100);

@@ -389,6 +389,27 @@ describe("examples", () => {
     },
   );
 
+  it("each pool carries its kind's limit and source, and an endpoint kind in use without a limit is an error", () => {
+    expect(example("rolling").map((p) => [p.kind, p.limit, p.limitSource])).toEqual([
+      ["session", 15, "test"],
+      ["direct", 57, "test"],
+    ]);
+    const input = inputOf({
+      rails,
+      web: 1,
+      worker: 1,
+      webEndpoint: session,
+      workerEndpoint: session,
+      migrationEndpoint: direct,
+      strategy: "rolling",
+      poolerBackendsPerPool: 15,
+      poolersShareDirectServer: false,
+    });
+    expect(() => computeBudget({ ...input, limits: { ...input.limits, direct: undefined } })).toThrow(
+      "no limit is known for the direct endpoint that the deployment uses (validatePlain reports this first)",
+    );
+  });
+
   it("canary adds one machine per group, none to an empty group", () => {
     const pool = example("canary", { worker: 0 }).find((p) => p.kind === "session")!;
     expect(pool.rolloutPhase).toBe(10 + 5);
@@ -501,7 +522,8 @@ describe("computeBudget against a moment-by-moment simulation (tests/support/poo
       ],
       migration: { perMachine: connectionsPerMachine("migration", rails), endpoint: d.endpoints.migration },
       strategy: d.strategy,
-      limits: { direct: undefined, session: undefined, transaction: undefined },
+      // Limits leave the phases alone; the simulation has none.
+      limits: { direct: { limit: 1, source: "t" }, session: { limit: 1, source: "t" }, transaction: { limit: 1, source: "t" } },
       poolerBackendsPerPool: d.poolSize,
       poolersShareDirectServer: d.poolersOnDirectServer,
       poolersSharePoolSize: d.sharedPoolSize,

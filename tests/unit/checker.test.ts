@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkStackText, exitCode } from "../../tools/check/checkStack";
+import { SUPABASE_LIMITS_SOURCE } from "../../lib/supabaseLimits";
+import { checkStackText, exitCode, formatResult } from "../../tools/check/checkStack";
 import { REPO, STAGING_FIXTURE } from "../support/configs";
 
 const staging = readFileSync(STAGING_FIXTURE, "utf8");
@@ -60,6 +61,12 @@ describe("config checker", () => {
       expect.objectContaining({ key: "chatwoot:__proto__", message: expect.stringContaining("must be plain") }),
       expect.objectContaining({ key: "chatwoot:constructor", message: "unknown key" }),
     ]);
+  });
+
+  it("prints each pool's figures and where its limit comes from", () => {
+    expect(formatResult("s.yaml", checkStackText(incident))).toContain(
+      `  session aws-0-us-east-1.pooler.supabase.com:5432 user=postgres.hotdashstagingref0 db=postgres: peak 16 / limit 15 (steady 15, migration phase 16, rollout phase 15); limit: pool_size from Supabase micro compute (${SUPABASE_LIMITS_SOURCE})`,
+    );
   });
 
   it("accepts encrypted secrets as set", () => {

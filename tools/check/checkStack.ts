@@ -70,7 +70,7 @@ export function formatResult(file: string, result: CheckResult): string {
     lines.push(`${file}: connection budget`);
     for (const pool of result.plan.budget) {
       lines.push(
-        `  ${pool.key}: peak ${pool.peak} / limit ${pool.limit ?? "unknown"} (steady ${pool.steady}, migration phase ${pool.migrationPhase}, rollout phase ${pool.rolloutPhase})`,
+        `  ${pool.key}: peak ${pool.peak} / limit ${pool.limit} (steady ${pool.steady}, migration phase ${pool.migrationPhase}, rollout phase ${pool.rolloutPhase}); limit: ${pool.limitSource}`,
       );
     }
   }
