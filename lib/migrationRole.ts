@@ -16,10 +16,12 @@ export function migrationUserOf(config: Pick<PlainConfig, "database">): string |
   return db.migrationUser ?? db.endpoints[db.migrations]?.user;
 }
 
-/** The project ref of a Supabase pooler user (`postgres.<ref>` -> `<ref>`). */
+/**
+ * The project ref of a Supabase pooler user (`postgres.<ref>` -> `<ref>`). The config schema's role
+ * names start with a letter, so a user never starts with the dot.
+ */
 function projectRef(user: string): string | undefined {
-  const dot = user.indexOf(".");
-  return dot > 0 ? user.slice(dot + 1) : undefined;
+  return user.includes(".") ? user.slice(user.indexOf(".") + 1) : undefined;
 }
 
 export function migrationRoleIssues(config: Pick<PlainConfig, "database">): ConfigIssue[] {
@@ -41,14 +43,14 @@ export function migrationRoleIssues(config: Pick<PlainConfig, "database">): Conf
     ];
   }
   const ref = projectRef(endpoint.user);
-  if (ref && projectRef(user) === ref && !user.startsWith(".")) return [];
+  if (ref && projectRef(user) === ref) return [];
   const role = user.split(".")[0];
   return [
     {
       key,
       message: `the migration uses Supabase's ${db.migrations} pooler, which takes the user as <role>.<project-ref>${ref ? ` (project ${ref}, from database.endpoints.${db.migrations}.user)` : ""}`,
       found: JSON.stringify(user),
-      fix: `pulumi config set --path '${key}' ${role || "<role>"}.${ref ?? "<project-ref>"}`,
+      fix: `pulumi config set --path '${key}' ${role}.${ref ?? "<project-ref>"}`,
     },
   ];
 }

@@ -22,7 +22,7 @@ export function parsePostgresUrl(text: string, field: string): PostgresUrlParts 
     throw new PostgresUrlError(`${field}: not a URL; expected postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
   }
   if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-    throw new PostgresUrlError(`${field}: scheme "${url.protocol.replace(/:$/, "")}" is not postgres or postgresql`);
+    throw new PostgresUrlError(`${field}: scheme "${url.protocol.slice(0, -1)}" is not postgres or postgresql`);
   }
   if (!url.hostname) throw new PostgresUrlError(`${field}: the URL has no host`);
   if (!url.username) throw new PostgresUrlError(`${field}: the URL has no user`);
@@ -34,7 +34,7 @@ export function parsePostgresUrl(text: string, field: string): PostgresUrlParts 
       throw new PostgresUrlError(`${field}: invalid percent-encoding in its ${part}; write a literal % as %25`);
     }
   };
-  const database = decode(url.pathname.replace(/^\//, ""), "database name");
+  const database = decode(url.pathname.slice(1), "database name"); // the path without its leading /
   if (!database) throw new PostgresUrlError(`${field}: the URL has no database name (…/DATABASE)`);
   const params: Record<string, string> = {};
   url.searchParams.forEach((value, key) => {

@@ -61,7 +61,8 @@ export function storageIssues(config: Pick<PlainConfig, "storage">): ConfigIssue
         key,
         message: "must be https for a host other than this machine: the keys and every attachment would cross the network in clear",
         found: JSON.stringify(s.endpoint),
-        fix: `pulumi config set --path '${key}' ${s.endpoint.replace(/^http:/, "https:")}`,
+        // url.protocol is lower case; the endpoint as typed may say HTTP:, which a replace of "http:" would miss.
+        fix: `pulumi config set --path '${key}' https:${s.endpoint.slice(url.protocol.length)}`,
       });
     }
   }
@@ -88,7 +89,7 @@ export function explainMisplacedStorageCredentials(issues: ConfigIssue[]): Confi
   return issues.map((issue) => {
     const match = MISPLACED.exec(issue.key);
     if (!match || issue.message !== "unknown key") return issue;
-    const secretKey = /^secret/.test(match[1]) ? "storageSecretAccessKey" : "storageAccessKeyId";
+    const secretKey = match[1].startsWith("secret") ? "storageSecretAccessKey" : "storageAccessKeyId";
     return {
       key: issue.key,
       message: "holds a credential, which is accepted only as a secret key",

@@ -331,7 +331,7 @@ function urlIssues(config: PlainConfig): ConfigIssue[] {
         key: configKey([key]),
         message: "must be https for a public host",
         ...(clean ? { found: JSON.stringify(value) } : {}),
-        fix: `pulumi config set ${configKey([key])} ${clean ? value.replace(/^http:/, "https:") : `https://${url.host}${url.pathname}`}`,
+        fix: `pulumi config set ${configKey([key])} ${clean ? `https:${value.slice(url.protocol.length)}` : `https://${url.host}${url.pathname}`}`,
       });
     }
   }

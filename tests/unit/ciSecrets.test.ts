@@ -38,15 +38,23 @@ describe("ciSecretWrites", () => {
     ]);
   });
 
-  it.each([["SMTP_PASSWORD=hunter2-secret"], ['["hunter2-secret"]'], ['{"SMTP_PASSWORD": 7}'], ["null"]])(
-    "refuses CHATWOOT_SECRET_ENV=%s without showing it; the other variables still map",
-    (value) => {
-      const { writes, issues } = ciSecretWrites({ CHATWOOT_SECRET_ENV: value, CHATWOOT_REDIS_URL: "redis://h" });
-      expect(issues).toHaveLength(1);
-      expect(issues[0].key).toBe("CHATWOOT_SECRET_ENV");
-      expect(JSON.stringify(issues)).not.toContain("hunter2");
-      expect(issues[0].found).toBeUndefined();
-      expect(writes.map((w) => w.key)).toEqual(["chatwoot:redisUrl"]);
-    },
-  );
+  it.each([
+    ["SMTP_PASSWORD=hunter2-secret"],
+    ['["hunter2-secret"]'],
+    ['{"SMTP_PASSWORD": 7}'],
+    ['{"SMTP_PASSWORD": "hunter2-secret", "SMTP_PORT": 587}'],
+    ["null"],
+  ])("refuses CHATWOOT_SECRET_ENV=%s without showing it; the other variables still map", (value) => {
+    const { writes, issues } = ciSecretWrites({ CHATWOOT_SECRET_ENV: value, CHATWOOT_REDIS_URL: "redis://h" });
+    expect(issues).toEqual([
+      {
+        key: "CHATWOOT_SECRET_ENV",
+        message: "CHATWOOT_SECRET_ENV must hold a JSON object of env name to string value",
+        fix: 'set the secret CHATWOOT_SECRET_ENV to e.g. {"SMTP_PASSWORD": "<value>"}',
+      },
+    ]);
+    expect(JSON.stringify(issues)).not.toContain("hunter2");
+    expect(issues[0].found).toBeUndefined();
+    expect(writes.map((w) => w.key)).toEqual(["chatwoot:redisUrl"]);
+  });
 });

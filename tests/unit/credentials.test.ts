@@ -31,9 +31,23 @@ describe("isCredentialName", () => {
     "FB_VERIFY_TOKEN",
     "SLACK_CLIENT_SECRET",
     "ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT",
+    // each boundary of the pattern: at the start of the name, the plural's singular, KEY alone or first
+    "PASSWORD",
+    "GOOGLE_CREDENTIAL",
+    "KEY",
+    "KEY_MATERIAL",
+    // PUBLIC_KEY is public only at the end of the name
+    "SIGNING_PUBLIC_KEY_SECRET",
   ])("%s is one", (name) => expect(isCredentialName(name)).toBe(true));
-  it.each(["VAPID_PUBLIC_KEY", "SMTP_ADDRESS", "SMTP_USERNAME", "MAILER_SENDER_EMAIL", "SENTRY_DSN", "KEYBOARD_LAYOUT", "PASSENGER_COUNT"])(
-    "%s is not",
-    (name) => expect(isCredentialName(name)).toBe(false),
-  );
+  it.each([
+    "VAPID_PUBLIC_KEY",
+    "SMTP_ADDRESS",
+    "SMTP_USERNAME",
+    "MAILER_SENDER_EMAIL",
+    "SENTRY_DSN",
+    "KEYBOARD_LAYOUT",
+    "PASSENGER_COUNT",
+    "MONKEY",
+    "BYPASS_MODE",
+  ])("%s is not", (name) => expect(isCredentialName(name)).toBe(false));
 });

@@ -2,7 +2,7 @@
  * lib/endpoints.ts host checks, anchors included: a Supabase-looking name inside another domain is not
  * Supabase's, and a name that starts or ends like localhost is not local.
  */
-import { isLocalHost, supabaseModeOf } from "../../lib/endpoints";
+import { isLocalHost, sharesSupavisorPool, supabaseModeOf, type Endpoint } from "../../lib/endpoints";
 
 describe("supabaseModeOf", () => {
   it.each([
@@ -37,4 +37,31 @@ describe("isLocalHost", () => {
       expect(isLocalHost(host)).toBe(false);
     },
   );
+});
+
+describe("sharesSupavisorPool", () => {
+  const session: Endpoint = {
+    kind: "session",
+    host: "aws-0-us-east-1.pooler.supabase.com",
+    port: 5432,
+    user: "postgres.ref",
+    database: "postgres",
+    sslmode: "require",
+  };
+  const transaction: Endpoint = { ...session, kind: "transaction", port: 6543 };
+
+  it("pairs a session and a transaction port of one pooler, user and database, either way round", () => {
+    expect(sharesSupavisorPool(session, transaction)).toBe(true);
+    expect(sharesSupavisorPool(transaction, session)).toBe(true);
+  });
+
+  it.each<[string, Endpoint]>([
+    ["another pooler host", { ...transaction, host: "aws-0-eu-central-1.pooler.supabase.com" }],
+    ["another user", { ...transaction, user: "chatwoot_app.ref" }],
+    ["another database", { ...transaction, database: "chatwoot" }],
+    ["the same mode", { ...session, port: 6543 }],
+    ["a direct endpoint", { ...transaction, kind: "direct" }],
+  ])("keeps apart %s", (_what, other) => {
+    expect(sharesSupavisorPool(session, other)).toBe(false);
+  });
 });

@@ -92,6 +92,7 @@ describe("fly.toml rendering", () => {
       primary_region: "iad",
       kill_signal: "SIGTERM",
       kill_timeout: "30s",
+      env: { RAILS_ENV: "production", NODE_ENV: "production", RAILS_LOG_TO_STDOUT: "true", PORT: "3000" },
       processes: PROCESS_COMMANDS,
       deploy: { strategy: "rolling" },
       http_service: {

@@ -48,6 +48,44 @@ describe("a role of its own for the migration", () => {
     expect(issues).toEqual([expect.objectContaining({ key: "chatwoot:database.migrationUser", fix: expect.stringContaining(expected) })]);
   });
 
+  it.each([
+    [
+      "a bare role on the session pooler",
+      { migrations: "session", migrationUser: "chatwoot_migrator" },
+      `the migration uses Supabase's session pooler, which takes the user as <role>.<project-ref> (project ${REF}, from database.endpoints.session.user)`,
+      `chatwoot_migrator.${REF}`,
+    ],
+    [
+      "a pooler endpoint whose own user has no ref",
+      { migrations: "session", migrationUser: "chatwoot_migrator", endpoints: { session: { host: POOLER, port: 5432, user: "postgres" } } },
+      "the migration uses Supabase's session pooler, which takes the user as <role>.<project-ref>",
+      "chatwoot_migrator.<project-ref>",
+    ],
+    [
+      "the pooler form on the direct endpoint",
+      { migrationUser: `chatwoot_migrator.${REF}` },
+      "the migration uses the direct endpoint, which takes the bare role name (the <role>.<project-ref> form is for the poolers)",
+      "chatwoot_migrator",
+    ],
+  ])("says what is wrong with %s and the exact user to set", (_what, database, message, user) => {
+    const { issues } = validatePlain(stagingWith({ database }));
+    expect(issues).toEqual([
+      {
+        key: "chatwoot:database.migrationUser",
+        message,
+        found: JSON.stringify(database.migrationUser),
+        fix: `pulumi config set --path 'chatwoot:database.migrationUser' ${user}`,
+      },
+    ]);
+  });
+
+  it("refuses a ref without a role by its form, before the pooler check", () => {
+    const { issues } = validatePlain(stagingWith({ database: { migrations: "session", migrationUser: `.${REF}` } }));
+    expect(issues).toEqual([
+      expect.objectContaining({ key: "chatwoot:database.migrationUser", message: expect.stringContaining("role name") }),
+    ]);
+  });
+
   it("accepts any role name for provider postgres", () => {
     const local = { host: "127.0.0.1", port: 6432, user: "chatwoot" };
     const raw = stagingWith({

@@ -24,4 +24,10 @@ describe("the app role's connection limit", () => {
     );
     expect(planOf(stagingWith({ rails: { sidekiqConcurrency: 2 } })).roleConnectionLimit).toBe(1 + 7 + 1);
   });
+
+  it("takes the app's own direct clients at their busier phase: the rollout's surge when it beats the migration", () => {
+    // web 1x5 + worker 1x10 on direct, bluegreen: 30 clients rolling out against 15 + 1 migrating.
+    expect(planOf(stagingWith({ database: { app: "direct" }, deploy: { strategy: "bluegreen" } })).roleConnectionLimit).toBe(30 + 1);
+    expect(planOf(stagingWith({ database: { app: "direct" } })).roleConnectionLimit).toBe(15 + 1 + 1);
+  });
 });

@@ -46,6 +46,12 @@ describe("parsePostgresUrl", () => {
     expect(supabaseModeOf(parts.host, parts.port)).toBeUndefined();
   });
 
+  it("formats a URL without a password or parameters as just the user, host, port and database", () => {
+    const url = formatPostgresUrl({ host: "db.example", port: 5432, user: "app", password: undefined, database: "chat woot", params: {} });
+    expect(url).toBe("postgres://app@db.example:5432/chat%20woot");
+    expect(parsePostgresUrl(url, "k")).toMatchObject({ user: "app", password: undefined, database: "chat woot", params: {} });
+  });
+
   it("decodes percent-encoded passwords and round-trips awkward ones", () => {
     const password = `p@ss:w/rd "quoted" $HOME #x\nline2 ü`;
     const url = formatPostgresUrl({ host: "localhost", port: 6432, user: "u", password, database: "db", params: { sslmode: "disable" } });
@@ -55,7 +61,8 @@ describe("parsePostgresUrl", () => {
 
   it.each([
     ["not a url", "not a URL"],
-    ["mysql://u:p@h/db", 'scheme "mysql"'],
+    ["mysql://u:p@h/db", 'scheme "mysql" is not postgres or postgresql'],
+    ["postgres:///db", "the URL has no host"],
     ["postgres://u:p@h:5432/", "no database name"],
     ["postgres://h:5432/db", "no user"],
     ["postgres://u:p%zz@h:5432/db", "invalid percent-encoding in its password"],

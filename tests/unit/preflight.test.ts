@@ -44,6 +44,16 @@ describe("the migration's extension preflight", () => {
     expect(other).toContain("CREATE EXTENSION IF NOT EXISTS vector;");
   });
 
+  it("gives the whole fix for another PostgreSQL, with the pgvector package only for vector", () => {
+    const ctx = { endpoint, provider: "postgres" as const };
+    expect(extensionProblems([row("vector", { available: false })], ctx)[0].split("Fix: ")[1]).toBe(
+      "run CREATE EXTENSION IF NOT EXISTS vector; as a superuser in database postgres (the server needs pgvector installed first, e.g. the package postgresql-<major>-pgvector), or let the stack create it (database.admin.enabled)",
+    );
+    expect(extensionProblems([row("pg_trgm", { available: false })], ctx)[0].split("Fix: ")[1]).toBe(
+      "run CREATE EXTENSION IF NOT EXISTS pg_trgm; as a superuser in database postgres, or let the stack create it (database.admin.enabled)",
+    );
+  });
+
   it("names an extension the role cannot create, and why", () => {
     const ctx = { endpoint, provider: "postgres" as const };
     expect(extensionProblems([row("pg_stat_statements")], ctx)[0]).toContain(
@@ -56,6 +66,8 @@ describe("the migration's extension preflight", () => {
     const supabase = { endpoint, provider: "supabase" as const };
     expect(extensionProblems([row("vector", { role_name: "postgres" })], supabase)).toEqual([]);
     expect(extensionProblems([row("vector")], supabase)).toHaveLength(1);
+    // supautils is Supabase's: a role named postgres elsewhere is an ordinary role
+    expect(extensionProblems([row("vector", { role_name: "postgres" })], { endpoint, provider: "postgres" })).toHaveLength(1);
   });
 
   it("is configurable per stack, and [] turns it off", () => {

@@ -71,6 +71,7 @@ describe("secretEnv against the secrets step's input limit", () => {
     const issues = secretEnvIssues(config, secretEnvOf(SECRET_ENV_MAX_BYTES + 1));
     expect(issues.map((i) => i.key)).toEqual(["chatwoot:secretEnv"]);
     expect(issues[0].message).toContain(`holds ${SECRET_ENV_MAX_BYTES + 1} bytes as JSON, over its ${SECRET_ENV_MAX_BYTES}`);
+    expect(issues[0].fix).toBe("shorten or remove the largest values; a secret that large belongs in a bucket the app reads, not in env");
     expect(JSON.stringify(issues)).not.toContain("ssss");
   });
 });

@@ -2,6 +2,7 @@
 import { parse } from "smol-toml";
 import { splitEntries, validatePlain, missingCredentials } from "../../lib/config/validate";
 import { attachmentsOffMachineDisk, evaluatePlan } from "../../lib/rules";
+import { explainMisplacedStorageCredentials, storageIssues } from "../../lib/storage";
 import { planPolicies } from "../../policies/planPolicies";
 import { planOf, stagingWith, validConfig } from "../support/configs";
 
@@ -69,6 +70,61 @@ describe("attachments in a bucket", () => {
     expect(config).toBeUndefined();
     expect(issues).toContainEqual(expect.objectContaining({ key, message: expect.stringContaining(fragment) }));
     expect(JSON.stringify(issues)).not.toContain("tsec_abcdef");
+  });
+
+  it("names each missing field with the command that sets it", () => {
+    expect(storageIssues(validConfig(stagingWith({ storage: TIGRIS }))).length).toBe(0);
+    const bare = { storage: { service: "s3_compatible" as const, region: "auto", forcePathStyle: false } };
+    expect(storageIssues(bare)).toEqual([
+      {
+        key: "chatwoot:storage.bucket",
+        message: "required for storage.service s3_compatible",
+        found: "nothing",
+        fix: "pulumi config set --path 'chatwoot:storage.bucket' <bucket name>",
+      },
+      {
+        key: "chatwoot:storage.endpoint",
+        message: "required for storage.service s3_compatible",
+        found: "nothing",
+        fix: "pulumi config set --path 'chatwoot:storage.endpoint' https://fly.storage.tigris.dev (Tigris) or https://<ref>.supabase.co/storage/v1/s3 (Supabase)",
+      },
+    ]);
+  });
+
+  it.each(["http://s3.example.com/http:/x", "HTTP://s3.example.com/http:/x"])("offers the https form of %s", (endpoint) => {
+    const storage = { service: "s3_compatible" as const, bucket: "b", endpoint, region: "auto", forcePathStyle: false };
+    expect(storageIssues({ storage })).toEqual([
+      {
+        key: "chatwoot:storage.endpoint",
+        message: "must be https for a host other than this machine: the keys and every attachment would cross the network in clear",
+        found: JSON.stringify(endpoint),
+        fix: "pulumi config set --path 'chatwoot:storage.endpoint' https://s3.example.com/http:/x",
+      },
+    ]);
+  });
+
+  it.each([
+    ["secretAccessKey", "storageSecretAccessKey"],
+    ["secretKey", "storageSecretAccessKey"],
+    ["accessKeyId", "storageAccessKeyId"],
+    ["accessKey", "storageAccessKeyId"],
+  ])("sends storage.%s to the secret key %s", (field, secretKey) => {
+    const key = `chatwoot:storage.${field}`;
+    expect(explainMisplacedStorageCredentials([{ key, message: "unknown key", fix: "remove it" }])).toEqual([
+      {
+        key,
+        message: "holds a credential, which is accepted only as a secret key",
+        fix: `pulumi config rm --path '${key}', then pulumi config set --secret chatwoot:${secretKey} <value> (and rotate the key: it was in the stack file)`,
+      },
+    ]);
+  });
+
+  it("leaves other issues of those keys, and other keys, as they are", () => {
+    const issues = [
+      { key: "chatwoot:storage.secretKey", message: "must be a string", fix: "a string" },
+      { key: "chatwoot:storage.bucketName", message: "unknown key", fix: "remove it" },
+    ];
+    expect(explainMisplacedStorageCredentials(issues)).toEqual(issues);
   });
 
   it("refuses the keys stored in plaintext and requires both as secrets", () => {

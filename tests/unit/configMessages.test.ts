@@ -1,0 +1,181 @@
+/**
+ * The config checks' issues word for word: the key, what is wrong, what was found and the command that
+ * fixes it. Each case is the staging config with one mistake; the tests elsewhere find issues by key,
+ * these pin what the operator reads.
+ */
+import { validatePlain } from "../../lib/config/validate";
+import { stagingRaw, stagingWith } from "../support/configs";
+
+const issuesOf = (raw: Record<string, unknown>) => validatePlain(raw).issues;
+const ROTATE = "rotate it, it was in the stack file";
+const toSecretEnv = (name: string) =>
+  `pulumi config rm --path 'chatwoot:rails.extraEnv.${name}', then pulumi config set --secret --path 'chatwoot:secretEnv.${name}' <value>; ${ROTATE}`;
+
+describe("credentials in plain values", () => {
+  it("an env name that names a credential", () => {
+    expect(issuesOf(stagingWith({ rails: { extraEnv: { SMTP_PASSWORD: "x" } } }))).toContainEqual({
+      key: "chatwoot:rails.extraEnv.SMTP_PASSWORD",
+      message: "SMTP_PASSWORD names a credential, and rails.extraEnv is plain text in the stack file, the state and fly.toml",
+      fix: toSecretEnv("SMTP_PASSWORD"),
+    });
+  });
+
+  it("an env value that holds one, under a harmless name", () => {
+    expect(issuesOf(stagingWith({ rails: { extraEnv: { SENTRY_URL: "https://admin:pw@sentry.example.com" } } }))).toEqual([
+      {
+        key: "chatwoot:rails.extraEnv.SENTRY_URL",
+        message: "holds a URL with a password; plain values are stored in the stack file and the state",
+        fix: toSecretEnv("SENTRY_URL"),
+      },
+    ]);
+  });
+
+  it("a plain key outside the env that holds one", () => {
+    expect(issuesOf(stagingWith({ frontendUrl: "https://admin:pw@support.example.com" }))).toContainEqual({
+      key: "chatwoot:frontendUrl",
+      message: "holds a URL with a password; plain values are stored in the stack file and the state",
+      fix: `remove the credential from it (pulumi config set --path 'chatwoot:frontendUrl' <value>); give it to the stack as a secret (docs/config.md lists the secret keys) and ${ROTATE}`,
+    });
+  });
+});
+
+describe("machine sizes Fly refuses", () => {
+  it("a process group: the range for its CPUs, or more CPUs", () => {
+    expect(issuesOf(stagingWith({ processes: { web: { memoryMb: 4096 } } }))).toEqual([
+      {
+        key: "chatwoot:processes.web.memoryMb",
+        message: "Fly refuses this much memory: 1 shared CPU(s) take 256-2048 MB",
+        found: "4096",
+        fix: "pulumi config set --path 'chatwoot:processes.web.memoryMb' <MB between 256 and 2048>, or raise processes.web.cpus",
+      },
+    ]);
+  });
+
+  it("the migration machine: the range of its one shared CPU", () => {
+    expect(issuesOf(stagingWith({ migration: { memoryMb: 4096 } }))).toEqual([
+      {
+        key: "chatwoot:migration.memoryMb",
+        message: "Fly refuses this much memory: 1 shared CPU(s) take 256-2048 MB",
+        found: "4096",
+        fix: "pulumi config set --path 'chatwoot:migration.memoryMb' <MB between 256 and 2048>",
+      },
+    ]);
+  });
+});
+
+describe("endpoints", () => {
+  it("a role on an endpoint that is not declared", () => {
+    expect(issuesOf(stagingWith({ database: { app: "transaction" } }))).toContainEqual({
+      key: "chatwoot:database.endpoints.transaction",
+      message: "database.app uses the transaction endpoint, which is not declared",
+      found: "nothing",
+      fix: "declare database.endpoints.transaction (host, port, user) or set database.app to a declared endpoint",
+    });
+  });
+
+  it("in-database management without the direct endpoint", () => {
+    const raw = stagingWith({ database: { migrations: "session", admin: { enabled: true } } });
+    delete (raw.database as { endpoints: Record<string, unknown> }).endpoints.direct;
+    expect(issuesOf(raw)).toContainEqual({
+      key: "chatwoot:database.admin.enabled",
+      message: "in-database management needs the direct endpoint",
+      found: "true",
+      fix: "declare database.endpoints.direct or set database.admin.enabled to false",
+    });
+  });
+
+  it("in-database management with the app on another role", () => {
+    expect(issuesOf(stagingWith({ database: { admin: { enabled: true } } }))).toContainEqual({
+      key: "chatwoot:database.endpoints.session.user",
+      message: "with database.admin.enabled the app connects as the managed role chatwoot_app",
+      found: JSON.stringify("postgres.hotdashstagingref0"),
+      fix: "set it to chatwoot_app (direct) or chatwoot_app.<project-ref> (Supabase pooler)",
+    });
+  });
+
+  it("a Supabase endpoint declared as another kind", () => {
+    const session = { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" };
+    expect(issuesOf(stagingWith({ database: { endpoints: { session } } }))).toContainEqual({
+      key: "chatwoot:database.endpoints.session",
+      message: "declared as the session endpoint, but aws-0-us-east-1.pooler.supabase.com:6543 is Supabase's transaction endpoint",
+      found: "aws-0-us-east-1.pooler.supabase.com:6543",
+      fix: "move it to database.endpoints.transaction, or use the session host/port (session pooler :5432, transaction pooler :6543, direct db.<ref>.supabase.co:5432)",
+    });
+  });
+
+  it("a host that is not Supabase's on provider supabase", () => {
+    const session = { host: "pgbouncer.internal.example", port: 5432, user: "postgres.hotdashstagingref0" };
+    expect(issuesOf(stagingWith({ database: { endpoints: { session } } }))).toContainEqual({
+      key: "chatwoot:database.endpoints.session.host",
+      message: "is not a Supabase host (db.<ref>.supabase.co or *.pooler.supabase.com on 5432/6543)",
+      found: "pgbouncer.internal.example:5432",
+      fix: "use the host the Supabase dashboard (Connect) shows, or set database.provider to postgres",
+    });
+  });
+
+  it("a remote host without an encrypted connection: each host once", () => {
+    const issues = issuesOf(stagingWith({ database: { sslmode: "prefer" } }));
+    expect(issues.filter((i) => i.key === "chatwoot:database.sslmode")).toEqual([
+      {
+        key: "chatwoot:database.sslmode",
+        message: "remote host db.hotdashstagingref0.supabase.co needs an encrypted connection",
+        found: '"prefer"',
+        fix: "pulumi config set --path 'chatwoot:database.sslmode' require (or verify-ca / verify-full)",
+      },
+      {
+        key: "chatwoot:database.sslmode",
+        message: "remote host aws-0-us-east-1.pooler.supabase.com needs an encrypted connection",
+        found: '"prefer"',
+        fix: "pulumi config set --path 'chatwoot:database.sslmode' require (or verify-ca / verify-full)",
+      },
+    ]);
+  });
+});
+
+describe("limits", () => {
+  it("Supabase without its compute size", () => {
+    const raw = stagingRaw();
+    delete (raw.database as Record<string, unknown>).computeSize;
+    expect(issuesOf(raw)).toEqual([
+      {
+        key: "chatwoot:database.computeSize",
+        message: "required for provider supabase: the pool limits follow from it",
+        found: "nothing",
+        fix: "pulumi config set --path 'chatwoot:database.computeSize' micro (the project's compute size: nano, micro, small, ...)",
+      },
+    ]);
+  });
+});
+
+describe("env and URLs", () => {
+  it("an env name the stack sets itself", () => {
+    expect(issuesOf(stagingWith({ rails: { extraEnv: { REDIS_URL: "redis://h" } } }))).toContainEqual({
+      key: "chatwoot:rails.extraEnv.REDIS_URL",
+      message: "is set by the stack itself (from other keys or as a secret)",
+      found: '"REDIS_URL"',
+      fix: "remove it from rails.extraEnv; see docs/config.md for the key that sets it",
+    });
+  });
+
+  it.each(["http://support.example.com/app", "HTTP://support.example.com/app"])(
+    "a public URL over http, %s: its https form",
+    (frontendUrl) => {
+      expect(issuesOf(stagingWith({ frontendUrl }))).toEqual([
+        {
+          key: "chatwoot:frontendUrl",
+          message: "must be https for a public host",
+          found: JSON.stringify(frontendUrl),
+          fix: "pulumi config set chatwoot:frontendUrl https://support.example.com/app",
+        },
+      ]);
+    },
+  );
+
+  it("a public URL over http that holds a credential: its https form without it, and nothing shown", () => {
+    expect(issuesOf(stagingWith({ frontendUrl: "http://admin:hunter2@support.example.com/app?x=1" }))).toContainEqual({
+      key: "chatwoot:frontendUrl",
+      message: "must be https for a public host",
+      fix: "pulumi config set chatwoot:frontendUrl https://support.example.com/app",
+    });
+  });
+});
