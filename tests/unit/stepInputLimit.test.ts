@@ -33,6 +33,25 @@ describe("rails.extraEnv against the deploy step's input limit", () => {
     expect(JSON.stringify(issues)).not.toContain("bbbb");
   });
 
+  it("names the three largest values, largest first, and how much to cut", () => {
+    const kb = 1024;
+    const extraEnv = {
+      A_SMALL: "a".repeat(10 * kb),
+      B_HUGE: "b".repeat(60 * kb),
+      C_LARGE: "c".repeat(40 * kb),
+      D_MEDIUM: "d".repeat(30 * kb),
+    };
+    const [issue] = validatePlain(stagingWith({ rails: { extraEnv } })).issues;
+    // The file with one empty LARGE_BANNER, that line swapped for the four lines of [env]
+    const line = (name: string, value: string) => `  ${name} = "${value}"\n`.length;
+    const bytes = tomlBytes(0) - line("LARGE_BANNER", "") + Object.entries(extraEnv).reduce((n, [k, v]) => n + line(k, v), 0);
+    const over = bytes - MAX_ENV_STRING_BYTES;
+    expect(issue.found).toBe("largest: B_HUGE (60.0 KiB), C_LARGE (40.0 KiB), D_MEDIUM (30.0 KiB)");
+    expect(issue.fix).toBe(
+      `shorten or remove those values by ${(over / kb).toFixed(1)} KiB or more; data that large belongs in the image or a bucket, not in env`,
+    );
+  });
+
   it("counts escaped bytes: a value of quotes grows twofold in TOML", () => {
     // Half the longest plain value, and a little: over only because each quote is escaped.
     const quotes = '"'.repeat(Math.ceil(longest / 2) + 8);
