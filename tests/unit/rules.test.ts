@@ -9,7 +9,6 @@ import {
   sessionPoolCapacity,
   transactionPoolerRuntimeFlags,
   directConnectionCapacity,
-  transactionPoolCapacity,
 } from "../../lib/rules";
 import { incidentRaw, planOf, planWithExtraEnv, stagingRaw, stagingWith } from "../support/configs";
 
@@ -72,18 +71,6 @@ describe("each rule", () => {
     expect(directConnectionCapacity.check(plan)).toEqual([]);
     const over = planOf(stagingWith({ database: { app: "direct" }, processes: { web: { count: 6 }, worker: { count: 3 } } }));
     expect(directConnectionCapacity.check(over)[0]).toContain("peak at 61 but only 57 are available");
-  });
-
-  it("transaction-pool-capacity", () => {
-    const raw = stagingWith({
-      database: {
-        endpoints: { transaction: TRANSACTION },
-        app: "transaction",
-        urlParams: { prepared_statements: "false", advisory_locks: "false" },
-      },
-      processes: { web: { count: 20 }, worker: { count: 11 } },
-    });
-    expect(transactionPoolCapacity.check(planOf(raw))[0]).toContain("peaks at 210 clients but max_client_conn is 200");
   });
 
   it("pool-headroom passes a pool with room for the console and under the share", () => {
