@@ -14,7 +14,7 @@ export interface StackOutputs {
   url: pulumi.Output<string>;
   image: pulumi.Output<string>;
   /** Peak clients against the limit, per pool. */
-  connectionBudget: pulumi.Output<Array<{ pool: string; mode: string; peak: number; limit: number | null; steady: number }>>;
+  connectionBudget: pulumi.Output<Array<{ pool: string; mode: string; peak: number; limit: number; steady: number }>>;
   lastMigration: ChatwootDeployment["lastMigration"];
 }
 

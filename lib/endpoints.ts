@@ -38,6 +38,16 @@ export function isLocalHost(host: string): boolean {
   return LOCAL_HOSTS.test(host);
 }
 
+/**
+ * The https form of a URL that goes over plain http to a host beyond this machine (keys and data would
+ * cross the network in clear), or undefined when it needs none. `text` is the URL as typed: its scheme
+ * may say HTTP:, while url.protocol is always lower case, so the scheme is cut by length.
+ */
+export function publicHttpAsHttps(text: string, url: URL): string | undefined {
+  if (url.protocol !== "http:" || isLocalHost(url.hostname)) return undefined;
+  return `https:${text.slice(url.protocol.length)}`;
+}
+
 /** sslmode values that refuse an unencrypted connection (libpq docs, "SSL Mode Descriptions"). */
 export const STRICT_SSLMODES = ["require", "verify-ca", "verify-full"];
 

@@ -13,7 +13,7 @@
  */
 import { configKey, NAMESPACE, type ConfigIssue } from "./config/issues";
 import type { PlainConfig } from "./config/schema";
-import { isLocalHost } from "./endpoints";
+import { publicHttpAsHttps } from "./endpoints";
 
 /** Env Chatwoot reads for storage; the stack sets them (plain ones in [env], keys as Fly secrets). */
 export const STORAGE_PLAIN_ENV = [
@@ -54,15 +54,14 @@ export function storageIssues(config: Pick<PlainConfig, "storage">): ConfigIssue
     });
   }
   if (s.endpoint) {
-    const url = new URL(s.endpoint);
-    if (url.protocol === "http:" && !isLocalHost(url.hostname)) {
+    const https = publicHttpAsHttps(s.endpoint, new URL(s.endpoint));
+    if (https) {
       const key = configKey(["storage", "endpoint"]);
       issues.push({
         key,
         message: "must be https for a host other than this machine: the keys and every attachment would cross the network in clear",
         found: JSON.stringify(s.endpoint),
-        // url.protocol is lower case; the endpoint as typed may say HTTP:, which a replace of "http:" would miss.
-        fix: `pulumi config set --path '${key}' https:${s.endpoint.slice(url.protocol.length)}`,
+        fix: `pulumi config set --path '${key}' ${https}`,
       });
     }
   }

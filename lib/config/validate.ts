@@ -3,7 +3,7 @@
  * several keys. Used by the Pulumi program (index.ts) and the offline checker.
  */
 import { RESERVED_ENV_NAMES } from "../chatwoot";
-import { isLocalHost, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
+import { isLocalHost, publicHttpAsHttps, STRICT_SSLMODES, supabaseModeOf } from "../endpoints";
 import { memoryProblem, MEMORY_LIMITS, MIGRATION_GUEST } from "../flyMachineSizes";
 import { parsePostgresUrl, PostgresUrlError } from "../postgresUrl";
 import { CANNOT_CARRY, importProblem } from "../secretsImport";
@@ -324,14 +324,15 @@ function urlIssues(config: PlainConfig): ConfigIssue[] {
     const value = config[key];
     if (!value) continue;
     const url = new URL(value);
-    if (url.protocol === "http:" && !isLocalHost(url.hostname)) {
+    const https = publicHttpAsHttps(value, url);
+    if (https) {
       // Never echoed when it holds a credential (plainCredentialIssues names that).
       const clean = findCredentials(value).length === 0;
       issues.push({
         key: configKey([key]),
         message: "must be https for a public host",
         ...(clean ? { found: JSON.stringify(value) } : {}),
-        fix: `pulumi config set ${configKey([key])} ${clean ? `https:${value.slice(url.protocol.length)}` : `https://${url.host}${url.pathname}`}`,
+        fix: `pulumi config set ${configKey([key])} ${clean ? https : `https://${url.host}${url.pathname}`}`,
       });
     }
   }

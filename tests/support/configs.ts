@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validatePlain } from "../../lib/config/validate";
 import type { PlainConfig } from "../../lib/config/schema";
+import type { PoolBudget } from "../../lib/budget";
 import { buildPlan, type DeploymentPlan } from "../../lib/plan";
 
 export const REPO = join(__dirname, "..", "..");
@@ -52,4 +53,13 @@ export const incidentRaw = () => stagingWith({ database: { migrations: "session"
 export function planWithExtraEnv(extraEnv: Record<string, string>): DeploymentPlan {
   const config = validConfig(stagingRaw());
   return buildPlan({ ...config, rails: { ...config.rails, extraEnv } });
+}
+
+/** A copy of the plan with its first pool of this kind patched: figures the staging config cannot reach. */
+export function withPool(plan: DeploymentPlan, kind: PoolBudget["kind"], patch: Partial<PoolBudget>): DeploymentPlan {
+  const copy = structuredClone(plan);
+  const pool = copy.budget.find((p) => p.kind === kind);
+  if (!pool) throw new Error(`the plan has no ${kind} pool`);
+  Object.assign(pool, patch);
+  return copy;
 }

@@ -4,8 +4,6 @@
  * that fixes it. A test that only looks for a figure would pass with the fix text dropped or the pool's
  * parts joined wrongly; these compare the whole text.
  */
-import type { PoolBudget } from "../../lib/budget";
-import type { DeploymentPlan } from "../../lib/plan";
 import {
   directConnectionCapacity,
   memoryFloor,
@@ -17,23 +15,13 @@ import {
   transactionPoolerRuntimeFlags,
 } from "../../lib/rules";
 import { SUPABASE_LIMITS_SOURCE } from "../../lib/supabaseLimits";
-import { incidentRaw, planOf, stagingRaw, stagingWith } from "../support/configs";
+import { incidentRaw, planOf, stagingRaw, stagingWith, withPool } from "../support/configs";
 
 const POOLER = "aws-0-us-east-1.pooler.supabase.com";
 const SESSION = `session ${POOLER}:5432 user=postgres.hotdashstagingref0 db=postgres`;
 const TRANSACTION = { host: POOLER, port: 6543, user: "postgres.hotdashstagingref0" };
 const MICRO = `Supabase micro compute (${SUPABASE_LIMITS_SOURCE})`;
 const RAISE = "raise the pool size (database.limits.poolSize / a larger compute size)";
-
-/** A copy of the plan with its pool of this kind patched (figures the staging config cannot reach). */
-function withPool(plan: DeploymentPlan, kind: PoolBudget["kind"], patch: Partial<PoolBudget>): DeploymentPlan {
-  const copy = structuredClone(plan);
-  Object.assign(
-    copy.budget.find((p) => p.kind === kind)!,
-    patch,
-  );
-  return copy;
-}
 
 describe("session-pool-capacity", () => {
   it("the incident: the pool's parts, its figures, the client refused and the fix", () => {

@@ -4,7 +4,6 @@
  * The plans are real ones (lib/plan.ts from the staging config) with one pool's figures set by hand.
  */
 import type { PoolBudget } from "../../lib/budget";
-import type { DeploymentPlan } from "../../lib/plan";
 import {
   directConnectionCapacity,
   migrationsOffSharedSessionPool,
@@ -13,7 +12,7 @@ import {
   transactionPoolCapacity,
   type PlanRule,
 } from "../../lib/rules";
-import { incidentRaw, planOf, stagingRaw, stagingWith } from "../support/configs";
+import { incidentRaw, planOf, stagingRaw, stagingWith, withPool } from "../support/configs";
 
 const TRANSACTION_APP = stagingWith({
   database: {
@@ -22,15 +21,6 @@ const TRANSACTION_APP = stagingWith({
     urlParams: { prepared_statements: "false", advisory_locks: "false" },
   },
 });
-
-/** A copy of the plan with the first pool of this kind patched. */
-function withPool(plan: DeploymentPlan, kind: PoolBudget["kind"], patch: Partial<PoolBudget>): DeploymentPlan {
-  const copy = structuredClone(plan);
-  const pool = copy.budget.find((p) => p.kind === kind);
-  if (!pool) throw new Error(`the plan has no ${kind} pool`);
-  Object.assign(pool, patch);
-  return copy;
-}
 
 describe.each<[string, PlanRule, PoolBudget["kind"], Record<string, unknown>]>([
   [sessionPoolCapacity.name, sessionPoolCapacity, "session", stagingRaw()],
