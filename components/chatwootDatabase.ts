@@ -1,11 +1,15 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Endpoint } from "../lib/endpoints";
-import { extensionProblems, PREFLIGHT_SQL, type ExtensionRow, type PreflightContext } from "../lib/preflight";
+import {
+  CREATED_EXTENSIONS,
+  extensionProblems,
+  PREFLIGHT_SQL,
+  preflightConnection,
+  type ExtensionRow,
+  type PreflightContext,
+} from "../lib/preflight";
 import { formatPostgresUrl } from "../lib/postgresUrl";
-
-/** Extensions Chatwoot's db/schema.rb enables (plpgsql is built in). */
-export const CHATWOOT_EXTENSIONS = ["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"] as const;
 
 /** In-database management through @pulumi/postgresql. */
 export interface DatabaseAdminArgs {
@@ -35,12 +39,6 @@ export interface ChatwootDatabaseArgs {
   preflight?: { extensions: string[]; provider: PreflightContext["provider"] };
 }
 
-/** libpq's sslmode as node-postgres takes it (the same reading as the stand-in Chatwoot's). */
-function sslOf(sslmode: string): false | { rejectUnauthorized: boolean } {
-  if (sslmode === "verify-ca" || sslmode === "verify-full") return { rejectUnauthorized: true };
-  return sslmode === "require" ? { rejectUnauthorized: false } : false;
-}
-
 /**
  * The preflight of the migration, run by the program during `pulumi up` (not preview) through a direct
  * connection to the migration's endpoint as the migration's role. Why here and not on the migration
@@ -59,16 +57,7 @@ async function checkExtensions(
 ) {
   // Loaded here, not at the top: only a stack that checks extensions needs pg (40 ms of every preview).
   const { Client } = await import("pg");
-  const client = new Client({
-    host: endpoint.host,
-    port: endpoint.port,
-    user: endpoint.user,
-    password,
-    database: endpoint.database,
-    ssl: sslOf(endpoint.sslmode),
-    application_name: "chatwoot-fly-preflight",
-    connectionTimeoutMillis: 10_000,
-  });
+  const client = new Client(preflightConnection(endpoint, password));
   client.on("error", () => undefined);
   let rows: ExtensionRow[];
   try {
@@ -171,7 +160,7 @@ export class ChatwootDatabase extends pulumi.ComponentResource {
       { role: role.name, database: direct.database, schema: "public", objectType: "schema", privileges: ["CREATE", "USAGE"] },
       { parent: this, provider },
     );
-    const extensions = CHATWOOT_EXTENSIONS.map(
+    const extensions = CREATED_EXTENSIONS.map(
       (extension) =>
         new postgresql.Extension(`${name}-ext-${extension}`, { name: extension, database: direct.database }, { parent: this, provider }),
     );

@@ -82,6 +82,9 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
       apiToken: args.credentials.flyApiToken,
     };
 
+    // Checked before any child exists: a bad argument must stop the program before anything changes.
+    const admin = plan.admin.enabled ? this.adminArgs(plan, args.credentials.adminPassword) : undefined;
+
     const app = new FlyApp(
       `${name}-app`,
       { fly: { ...baseFly, app: plan.app.name }, org: plan.app.org, destroyOnDelete: plan.app.destroyOnDelete },
@@ -97,7 +100,7 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
         password: args.credentials.databasePassword,
         migrationPassword: args.credentials.migrationDatabasePassword,
         preflight: { extensions: plan.migration.extensions, provider: plan.database.provider },
-        admin: plan.admin.enabled ? this.adminArgs(plan, args.credentials.adminPassword) : undefined,
+        admin,
       },
       { parent: this },
     );

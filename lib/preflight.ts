@@ -14,6 +14,44 @@ import type { Endpoint } from "./endpoints";
  */
 export const CHATWOOT_EXTENSIONS = ["pg_stat_statements", "pg_trgm", "pgcrypto", "plpgsql", "vector"] as const;
 
+/** What database.admin creates: all of them but plpgsql, which every PostgreSQL database has built in. */
+export const CREATED_EXTENSIONS = CHATWOOT_EXTENSIONS.filter((name) => name !== "plpgsql");
+
+/** TLS as node-postgres takes it, per libpq's sslmode ("SSL Mode Descriptions"): only verify-* checks the certificate. */
+export type PgSsl = false | { rejectUnauthorized: boolean };
+
+export function pgSslOf(sslmode: string): PgSsl {
+  if (sslmode === "verify-ca" || sslmode === "verify-full") return { rejectUnauthorized: true };
+  // disable, allow and prefer: libpq may fall back to plain text, and node-postgres cannot, so plain text.
+  return sslmode === "require" ? { rejectUnauthorized: false } : false;
+}
+
+/** The preflight's connection (node-postgres ClientConfig), named in pg_stat_activity so a DBA can tell it apart. */
+export interface PreflightConnection {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  ssl: PgSsl;
+  application_name: string;
+  connectionTimeoutMillis: number;
+}
+
+export function preflightConnection(endpoint: Endpoint, password: string): PreflightConnection {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.user,
+    password,
+    database: endpoint.database,
+    ssl: pgSslOf(endpoint.sslmode),
+    application_name: "chatwoot-fly-preflight",
+    // An endpoint this runner cannot reach (Supabase's direct host is IPv6-only) makes the preflight step aside after 10 s.
+    connectionTimeoutMillis: 10_000,
+  };
+}
+
 /**
  * One row per wanted extension: whether the server has it, whether it is installed in this database,
  * whether its default version is trusted (PostgreSQL 13+: a non-superuser with CREATE on the database

@@ -20,7 +20,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
-import { CHATWOOT_EXTENSIONS } from "../../components/chatwootDatabase";
+import { CREATED_EXTENSIONS } from "../../lib/preflight";
 import { LocalStack, REPO, type CommandResult } from "../../testing/local/localStack";
 import { IMAGE_OLD } from "../../testing/local/scenario";
 import { checkStackText } from "../../tools/check/checkStack";
@@ -115,7 +115,7 @@ describe("database.admin.enabled with the real postgresql plugin", () => {
   it("creates Chatwoot's extensions (vector where the server has it)", async () => {
     const rows = await admin<{ extname: string }>(stack.session.database, "SELECT extname FROM pg_extension");
     const installed = rows.map((r) => r.extname);
-    for (const extension of CHATWOOT_EXTENSIONS) {
+    for (const extension of CREATED_EXTENSIONS) {
       if (extension === "vector" && !vectorAvailable) expect(installed).not.toContain("vector");
       else expect(installed).toContain(extension);
     }

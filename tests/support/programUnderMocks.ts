@@ -5,6 +5,7 @@
  * language host runs it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { chatwootStack } from "../../stack";
 
 export interface Registered {
@@ -77,4 +78,25 @@ export async function runProgramUnderMocks(
 /** Waits until the program's last step (the migration record) resolved, so that every resource registered. */
 export function settled(run: ProgramRun): Promise<unknown> {
   return new Promise((resolve) => (run.outputs.lastMigration ?? pulumi.output(undefined)).apply(resolve));
+}
+
+/**
+ * A resource as the mock monitor recorded it: the URN's type names the parent's type first
+ * (`parent$type`), and a component's state is what it passed to registerOutputs.
+ */
+export interface Recorded {
+  name: string;
+  qualifiedType: string;
+  state: Record<string, unknown>;
+}
+
+/** Every resource of the last run under mocks, as the monitor holds it. */
+export function recordedResources(): Recorded[] {
+  const monitor = pulumi.runtime.getMonitor();
+  if (!(monitor instanceof MockMonitor)) throw new Error("no program ran under mocks");
+  return [...monitor.getRegisteredResources().values()].map(({ urn, state }) => {
+    const [, , qualifiedType, name] = urn.split("::");
+    // registerOutputs stores the protobuf Struct it was sent; a custom resource keeps plain state.
+    return { name, qualifiedType, state: typeof state?.toJavaScript === "function" ? state.toJavaScript() : state };
+  });
 }

@@ -1,6 +1,13 @@
 /** The migration's preflight (lib/preflight.ts): reading PostgreSQL's answer into messages naming the extension and the fix. */
 import type { Endpoint } from "../../lib/endpoints";
-import { CHATWOOT_EXTENSIONS, extensionProblems, type ExtensionRow } from "../../lib/preflight";
+import {
+  CHATWOOT_EXTENSIONS,
+  CREATED_EXTENSIONS,
+  extensionProblems,
+  pgSslOf,
+  preflightConnection,
+  type ExtensionRow,
+} from "../../lib/preflight";
 import { planOf, stagingWith } from "../support/configs";
 
 const endpoint: Endpoint = {
@@ -26,6 +33,34 @@ describe("the migration's extension preflight", () => {
   it("checks Chatwoot's five extensions by default (db/schema.rb at v4.14.0)", () => {
     expect([...CHATWOOT_EXTENSIONS]).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "plpgsql", "vector"]);
     expect(planOf(stagingWith({})).migration.extensions).toEqual([...CHATWOOT_EXTENSIONS]);
+  });
+
+  it("leaves plpgsql out of what database.admin creates: every database has it built in", () => {
+    expect(CREATED_EXTENSIONS).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"]);
+  });
+
+  it.each([
+    ["verify-full", { rejectUnauthorized: true }],
+    ["verify-ca", { rejectUnauthorized: true }],
+    ["require", { rejectUnauthorized: false }],
+    ["prefer", false],
+    ["allow", false],
+    ["disable", false],
+  ] as const)("connects with sslmode %s as libpq would: ssl %j", (sslmode, ssl) => {
+    expect(pgSslOf(sslmode)).toEqual(ssl);
+  });
+
+  it("connects to the endpoint as its role, named in pg_stat_activity, giving up after 10 s", () => {
+    expect(preflightConnection({ ...endpoint, sslmode: "verify-full" }, "pw")).toEqual({
+      host: "db.ref.supabase.co",
+      port: 5432,
+      user: "postgres",
+      password: "pw",
+      database: "postgres",
+      ssl: { rejectUnauthorized: true },
+      application_name: "chatwoot-fly-preflight",
+      connectionTimeoutMillis: 10_000,
+    });
   });
 
   it("passes installed extensions, trusted ones the role may create, and anything for a superuser", () => {

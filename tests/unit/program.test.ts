@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BAD_CONFIGS } from "../support/badConfigs";
 import { stagingRaw, stagingWith } from "../support/configs";
-import { engineConfig, runProgramUnderMocks, type Registered, type Transformed } from "../support/programUnderMocks";
+import { engineConfig, recordedResources, runProgramUnderMocks, type Registered, type Transformed } from "../support/programUnderMocks";
 
 const SECRETS = {
   databasePassword: "db-pa$$ 'word\" #1",
@@ -40,6 +40,8 @@ async function runProgram(config: Record<string, string>, secretKeys = Object.ke
   return run.outputs;
 }
 
+/** A value as Pulumi serializes a secret: its signature key beside the value (encrypted in the engine's state). */
+const secretOf = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 const command = (name: string) => {
   const found = transformed.find((t) => t.type === "command:local:Command" && t.name === name);
@@ -59,26 +61,47 @@ describe("the program on the staging stack", () => {
     await new Promise((r) => setTimeout(r, 50));
   });
 
-  it("registers one component per concern and a Command per step, children named after their parent", () => {
-    expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+  it("registers one component per concern and a Command per step, each a child of the component that made it, named after it", () => {
+    const records = recordedResources();
+    expect(records.map((r) => `${r.name} ${r.qualifiedType}`).sort()).toEqual(
       [
-        "chatwoot:database:Database chatwoot-db",
-        "chatwoot:fly:App chatwoot-app",
-        "chatwoot:fly:MachineCounts chatwoot-counts",
-        "chatwoot:fly:MachineCounts chatwoot-scale-down",
-        "chatwoot:fly:Migration chatwoot-migration",
-        "chatwoot:fly:Rollout chatwoot-rollout",
-        "chatwoot:fly:Secrets chatwoot-secrets",
-        "chatwoot:index:Deployment chatwoot",
-        "command:local:Command chatwoot-app-ensure",
-        "command:local:Command chatwoot-counts-scale",
-        "command:local:Command chatwoot-scale-down-scale",
-        "command:local:Command chatwoot-migration-run",
-        "command:local:Command chatwoot-rollout-deploy",
-        "command:local:Command chatwoot-secrets-import",
-        "random:index/randomPassword:RandomPassword chatwoot-secret-key-base",
+        "chatwoot-fly-staging pulumi:pulumi:Stack",
+        "chatwoot pulumi:pulumi:Stack$chatwoot:index:Deployment",
+        "chatwoot-app chatwoot:index:Deployment$chatwoot:fly:App",
+        "chatwoot-db chatwoot:index:Deployment$chatwoot:database:Database",
+        "chatwoot-secret-key-base chatwoot:index:Deployment$random:index/randomPassword:RandomPassword",
+        "chatwoot-secrets chatwoot:index:Deployment$chatwoot:fly:Secrets",
+        "chatwoot-scale-down chatwoot:index:Deployment$chatwoot:fly:MachineCounts",
+        "chatwoot-migration chatwoot:index:Deployment$chatwoot:fly:Migration",
+        "chatwoot-rollout chatwoot:index:Deployment$chatwoot:fly:Rollout",
+        "chatwoot-counts chatwoot:index:Deployment$chatwoot:fly:MachineCounts",
+        "chatwoot-app-ensure chatwoot:fly:App$command:local:Command",
+        "chatwoot-secrets-import chatwoot:fly:Secrets$command:local:Command",
+        "chatwoot-scale-down-scale chatwoot:fly:MachineCounts$command:local:Command",
+        "chatwoot-migration-run chatwoot:fly:Migration$command:local:Command",
+        "chatwoot-rollout-deploy chatwoot:fly:Rollout$command:local:Command",
+        "chatwoot-counts-scale chatwoot:fly:MachineCounts$command:local:Command",
       ].sort(),
     );
+  });
+
+  it("records each component's outputs in the state, the database settings as a secret", () => {
+    const outputsOf = (name: string) => recordedResources().find((r) => r.name === name)?.state;
+    const migration = { image: "chatwoot/chatwoot:v4.14.0", exitCode: 0, machine: "m1", seconds: 3 };
+    expect(Object.keys(outputsOf("chatwoot") ?? {}).sort()).toEqual(["appName", "budget", "image", "lastMigration", "url"]);
+    expect(outputsOf("chatwoot")).toMatchObject({
+      appName: "hotdash-chatwoot",
+      url: "https://hotdash-chatwoot.fly.dev",
+      lastMigration: migration,
+    });
+    expect(outputsOf("chatwoot-app")).toEqual({ name: "hotdash-chatwoot", adopted: false });
+    expect(outputsOf("chatwoot-secrets")).toEqual({ revision: "rev-1", keys: ["DATABASE_URL"] });
+    expect(outputsOf("chatwoot-scale-down")).toEqual({ counts: { web: 1, worker: 1 } });
+    expect(outputsOf("chatwoot-counts")).toEqual({ counts: { web: 1, worker: 1 } });
+    expect(outputsOf("chatwoot-migration")).toEqual({ last: migration });
+    expect(outputsOf("chatwoot-rollout")).toEqual({ image: "chatwoot/chatwoot:v4.14.0" });
+    // The database settings stay encrypted in the state.
+    expect(outputsOf("chatwoot-db")).toEqual({ secretEnv: secretOf(expect.objectContaining({ POSTGRES_PORT: "5432" })) });
   });
 
   it("orders the steps: secrets, lowered counts, the migration, the rollout, raised counts", () => {
@@ -89,17 +112,31 @@ describe("the program on the staging stack", () => {
   });
 
   it("runs fixed step command lines; every input travels in the environment", () => {
-    for (const t of transformed.filter((x) => x.type === "command:local:Command")) {
-      expect(t.props.create).toMatch(/^node -r ts-node\/register\/transpile-only steps\/main\.ts [a-z-]+$/);
-    }
-    expect(command("chatwoot-app-ensure").props.delete).toContain("destroy-app");
-    // A kept app keeps its secrets on destroy; a destroyed one takes them along.
-    expect(command("chatwoot-secrets-import").props.delete).toBeUndefined();
+    const lines = Object.fromEntries(
+      transformed
+        .filter((t) => t.type === "command:local:Command")
+        .map((t) => [t.name, { create: t.props.create, update: t.props.update, delete: t.props.delete, logging: t.props.logging }]),
+    );
+    const step = (name: string) => `node -r ts-node/register/transpile-only steps/main.ts ${name}`;
+    const logsStderr = { logging: "stderr", delete: undefined };
+    expect(lines).toEqual({
+      "chatwoot-app-ensure": { ...logsStderr, create: step("ensure-app"), update: step("ensure-app"), delete: step("destroy-app") },
+      // Its output names the keys it set: kept out of the engine's log. A kept app keeps its secrets on
+      // destroy; a destroyed one takes them along, so nothing runs on delete.
+      "chatwoot-secrets-import": { create: step("import-secrets"), update: step("import-secrets"), delete: undefined, logging: "none" },
+      "chatwoot-scale-down-scale": { ...logsStderr, create: step("scale-down"), update: step("scale-down") },
+      // A migration and a deploy run again only on their triggers: an update keeps the last result.
+      "chatwoot-migration-run": { ...logsStderr, create: step("migrate"), update: step("keep-result") },
+      "chatwoot-rollout-deploy": { ...logsStderr, create: step("deploy"), update: step("keep-result") },
+      "chatwoot-counts-scale": { ...logsStderr, create: step("scale"), update: step("scale") },
+    });
   });
 
   it("protects the generated SECRET_KEY_BASE: a new one would sign every user out", () => {
     const key = transformed.find((t) => t.name === "chatwoot-secret-key-base");
     expect(key?.opts.protect).toBe(true);
+    // 128 letters and digits, as `rails secret` gives 128 hex digits: no character a shell or an env file would read.
+    expect(key?.props).toEqual({ length: 128, special: false });
   });
 
   it("marks secrets secret wherever they flow, including stdout of the secrets step", async () => {
@@ -298,7 +335,7 @@ describe("config errors stop the program before any resource", () => {
 });
 
 describe("database admin", () => {
-  it("creates the app role with the budget's connection limit and Chatwoot's extensions", async () => {
+  it("creates the app role with the budget's connection limit, its grants and Chatwoot's extensions, all inside the database component", async () => {
     const overrides = {
       database: {
         ...(stagingRaw().database as Record<string, unknown>),
@@ -315,14 +352,46 @@ describe("database admin", () => {
       [...Object.keys(SECRETS), "adminPassword"].map((k) => `chatwoot:${k}`),
     );
     await new Promise((r) => setTimeout(r, 50));
-    const role = registered.find((r) => r.type === "postgresql:index/role:Role");
-    expect(role?.inputs).toMatchObject({ name: "chatwoot_app", login: true, connectionLimit: 17 });
-    expect(
-      registered
-        .filter((r) => r.type === "postgresql:index/extension:Extension")
-        .map((r) => r.inputs.name)
-        .sort(),
-    ).toEqual(["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"]);
+    const inDatabase = (type: string, state: Record<string, unknown>) => ({ qualifiedType: `chatwoot:database:Database$${type}`, state });
+    const byName = Object.fromEntries(
+      recordedResources()
+        .filter((r) => r.qualifiedType.includes("postgresql"))
+        .map(({ name, qualifiedType, state }) => [name, { qualifiedType, state }]),
+    );
+    const grant = (extra: Record<string, unknown>) => ({ role: "chatwoot_app", database: "postgres", ...extra });
+    expect(byName).toEqual({
+      // Through the direct endpoint as the admin role, never as a superuser (Supabase has none to give).
+      "chatwoot-db-admin": inDatabase("pulumi:providers:postgresql", {
+        host: "db.hotdashstagingref0.supabase.co",
+        port: "5432",
+        database: "postgres",
+        username: "postgres",
+        password: secretOf("admin-secret-1"),
+        sslmode: "require",
+        superuser: "false",
+        connectTimeout: "180",
+      }),
+      "chatwoot-db-app-role": inDatabase("postgresql:index/role:Role", {
+        name: "chatwoot_app",
+        login: true,
+        password: secretOf(SECRETS.databasePassword),
+        connectionLimit: 17,
+      }),
+      "chatwoot-db-app-grant": inDatabase(
+        "postgresql:index/grant:Grant",
+        grant({ objectType: "database", privileges: ["CONNECT", "CREATE", "TEMPORARY"] }),
+      ),
+      "chatwoot-db-app-schema-grant": inDatabase(
+        "postgresql:index/grant:Grant",
+        grant({ objectType: "schema", schema: "public", privileges: ["CREATE", "USAGE"] }),
+      ),
+      ...Object.fromEntries(
+        ["pg_stat_statements", "pg_trgm", "pgcrypto", "vector"].map((name) => [
+          `chatwoot-db-ext-${name}`,
+          inDatabase("postgresql:index/extension:Extension", { name, database: "postgres" }),
+        ]),
+      ),
+    });
   });
 });
 

@@ -119,3 +119,16 @@ describe("the secret env map", () => {
     expect(transformed).toEqual([]);
   });
 });
+
+describe("the app's URLs", () => {
+  it("stages FRONTEND_URL, and BACKEND_URL only when it is set (Chatwoot falls back to FRONTEND_URL)", async () => {
+    await runProgram({}, {});
+    expect((await stagedSecrets()).values).toMatchObject({ FRONTEND_URL: "https://support.staging.hotdash.example" });
+    expect((await stagedSecrets()).values).not.toHaveProperty("BACKEND_URL");
+    await runProgram({ backendUrl: "https://api.staging.hotdash.example" }, {});
+    expect((await stagedSecrets()).values).toMatchObject({
+      FRONTEND_URL: "https://support.staging.hotdash.example",
+      BACKEND_URL: "https://api.staging.hotdash.example",
+    });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The components used on their own, as a program other than stack.ts would use them: each Args
+ * default as its doc comment states it, and the errors a component raises for arguments that config
+ * validation keeps from stack.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ChatwootDatabase } from "../../components/chatwootDatabase";
+import { ChatwootDeployment } from "../../components/chatwootDeployment";
+import { FlyApp } from "../../components/flyApp";
+import type { Endpoint } from "../../lib/endpoints";
+import { ENV } from "../../lib/stepContract";
+import { planOf, stagingRaw } from "../support/configs";
+
+interface Registered {
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+/** Runs `build` in a stack under mocks (a preview) and returns what registered, or what `build` threw. */
+async function underMocks(build: () => void): Promise<{ registered: Registered[]; thrown?: unknown }> {
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (args.type !== "pulumi:pulumi:Stack") registered.push({ name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.type === "command:local:Command" ? { ...args.inputs, stdout: "{}" } : args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    "chatwoot-fly",
+    "staging",
+    true,
+  );
+  let thrown: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      build();
+    } catch (error) {
+      thrown = error;
+    }
+    return {};
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { registered, thrown };
+}
+
+const fly = { flyctl: "flyctl", timeoutSeconds: 1800, app: "hotdash-chatwoot" };
+const session: Endpoint = {
+  kind: "session",
+  host: "aws-0-us-east-1.pooler.supabase.com",
+  port: 5432,
+  user: "postgres.ref",
+  database: "postgres",
+  sslmode: "require",
+};
+
+describe("the components on their own", () => {
+  it("FlyApp keeps the app on destroy when destroyOnDelete is not given", async () => {
+    const { registered } = await underMocks(() => new FlyApp("app", { fly, org: "hotdash" }));
+    const ensure = registered.find((r) => r.name === "app-ensure");
+    expect(ensure?.inputs.environment).toMatchObject({ [ENV.org]: "hotdash", [ENV.destroyOnDelete]: "false" });
+  });
+
+  it("ChatwootDatabase refuses database admin without the direct endpoint, before creating anything in it", async () => {
+    const admin = { user: "postgres", password: "admin-pw", appRole: "chatwoot_app", connectionLimit: 17 };
+    const { registered, thrown } = await underMocks(
+      () => new ChatwootDatabase("db", { endpoints: { app: session, migration: session }, password: "pw", admin }),
+    );
+    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
+    expect((thrown as Error).message).toBe("database.admin needs the direct endpoint (declare database.endpoints.direct)");
+    expect(registered.map((r) => r.name)).toEqual(["db"]);
+  });
+
+  it("ChatwootDeployment refuses a plan with database admin but no admin password, naming the secret, before any child", async () => {
+    const plan = planOf(stagingRaw());
+    const { registered, thrown } = await underMocks(
+      () =>
+        new ChatwootDeployment("chatwoot", {
+          plan: { ...plan, admin: { ...plan.admin, enabled: true } },
+          flyctl: "flyctl",
+          frontendUrl: "https://support.staging.hotdash.example",
+          credentials: { databasePassword: "pw", redisUrl: "redis://127.0.0.1:6379" },
+        }),
+    );
+    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
+    expect((thrown as Error).message).toBe("database.admin.enabled needs the chatwoot:adminPassword secret");
+    expect(registered.map((r) => r.name)).toEqual(["chatwoot"]);
+  });
+});
