@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { validatePlain } from "../../lib/config/validate";
 import type { PlainConfig } from "../../lib/config/schema";
 import type { PoolBudget } from "../../lib/budget";
+import type { Endpoint } from "../../lib/endpoints";
 import { buildPlan, type DeploymentPlan } from "../../lib/plan";
 
 export const REPO = join(__dirname, "..", "..");
@@ -63,3 +64,13 @@ export function withPool(plan: DeploymentPlan, kind: PoolBudget["kind"], patch: 
   Object.assign(pool, patch);
   return copy;
 }
+
+/** A Supavisor session-mode endpoint of a project `ref`, as config validation builds one. */
+export const SESSION_ENDPOINT: Endpoint = {
+  kind: "session",
+  host: "aws-0-us-east-1.pooler.supabase.com",
+  port: 5432,
+  user: "postgres.ref",
+  database: "postgres",
+  sslmode: "require",
+};

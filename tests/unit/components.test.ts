@@ -7,9 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChatwootDatabase } from "../../components/chatwootDatabase";
 import { ChatwootDeployment } from "../../components/chatwootDeployment";
 import { FlyApp } from "../../components/flyApp";
-import type { Endpoint } from "../../lib/endpoints";
 import { ENV } from "../../lib/stepContract";
-import { planOf, stagingRaw } from "../support/configs";
+import { planOf, SESSION_ENDPOINT, stagingRaw } from "../support/configs";
 
 interface Registered {
   name: string;
@@ -45,14 +44,7 @@ async function underMocks(build: () => void): Promise<{ registered: Registered[]
 }
 
 const fly = { flyctl: "flyctl", timeoutSeconds: 1800, app: "hotdash-chatwoot" };
-const session: Endpoint = {
-  kind: "session",
-  host: "aws-0-us-east-1.pooler.supabase.com",
-  port: 5432,
-  user: "postgres.ref",
-  database: "postgres",
-  sslmode: "require",
-};
+const session = SESSION_ENDPOINT;
 
 describe("the components on their own", () => {
   it("FlyApp keeps the app on destroy when destroyOnDelete is not given", async () => {

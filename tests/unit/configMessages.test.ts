@@ -51,6 +51,17 @@ describe("machine sizes Fly refuses", () => {
     ]);
   });
 
+  it("a process group with 2 CPUs: the range scales with them", () => {
+    expect(issuesOf(stagingWith({ processes: { web: { cpus: 2, memoryMb: 8192 } } }))).toEqual([
+      {
+        key: "chatwoot:processes.web.memoryMb",
+        message: "Fly refuses this much memory: 2 shared CPU(s) take 512-4096 MB",
+        found: "8192",
+        fix: "pulumi config set --path 'chatwoot:processes.web.memoryMb' <MB between 512 and 4096>, or raise processes.web.cpus",
+      },
+    ]);
+  });
+
   it("the migration machine: the range of its one shared CPU", () => {
     expect(issuesOf(stagingWith({ migration: { memoryMb: 4096 } }))).toEqual([
       {

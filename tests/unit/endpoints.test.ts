@@ -3,6 +3,7 @@
  * Supabase's, and a name that starts or ends like localhost is not local.
  */
 import { isLocalHost, sharesSupavisorPool, supabaseModeOf, type Endpoint } from "../../lib/endpoints";
+import { SESSION_ENDPOINT } from "../support/configs";
 
 describe("supabaseModeOf", () => {
   it.each([
@@ -40,14 +41,7 @@ describe("isLocalHost", () => {
 });
 
 describe("sharesSupavisorPool", () => {
-  const session: Endpoint = {
-    kind: "session",
-    host: "aws-0-us-east-1.pooler.supabase.com",
-    port: 5432,
-    user: "postgres.ref",
-    database: "postgres",
-    sslmode: "require",
-  };
+  const session = SESSION_ENDPOINT;
   const transaction: Endpoint = { ...session, kind: "transaction", port: 6543 };
 
   it("pairs a session and a transaction port of one pooler, user and database, either way round", () => {
