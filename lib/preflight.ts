@@ -22,7 +22,7 @@ export type PgSsl = false | { rejectUnauthorized: boolean };
 
 export function pgSslOf(sslmode: string): PgSsl {
   if (sslmode === "verify-ca" || sslmode === "verify-full") return { rejectUnauthorized: true };
-  // disable, allow and prefer: libpq may fall back to plain text, and node-postgres cannot, so plain text.
+  // disable, allow, prefer: plain text. libpq's prefer would try TLS first; node-postgres has no such fallback.
   return sslmode === "require" ? { rejectUnauthorized: false } : false;
 }
 
