@@ -65,6 +65,19 @@ export function withPool(plan: DeploymentPlan, kind: PoolBudget["kind"], patch: 
   return copy;
 }
 
+/** The staging project's Supavisor transaction endpoint (:6543), as chatwoot:database.endpoints.transaction declares it. */
+export const STAGING_TRANSACTION = { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" };
+
+/**
+ * A `database` patch: the app on that transaction endpoint, with the URL flags Rails needs behind a
+ * transaction pooler (no prepared statements, no advisory locks).
+ */
+export const APP_ON_TRANSACTION = {
+  endpoints: { transaction: STAGING_TRANSACTION },
+  app: "transaction",
+  urlParams: { prepared_statements: "false", advisory_locks: "false" },
+};
+
 /** A Supavisor session-mode endpoint of a project `ref`, as config validation builds one. */
 export const SESSION_ENDPOINT: Endpoint = {
   kind: "session",

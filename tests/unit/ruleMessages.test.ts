@@ -15,11 +15,10 @@ import {
   transactionPoolerRuntimeFlags,
 } from "../../lib/rules";
 import { SUPABASE_LIMITS_SOURCE } from "../../lib/supabaseLimits";
-import { incidentRaw, planOf, stagingRaw, stagingWith, withPool } from "../support/configs";
+import { APP_ON_TRANSACTION, incidentRaw, planOf, STAGING_TRANSACTION, stagingRaw, stagingWith, withPool } from "../support/configs";
 
 const POOLER = "aws-0-us-east-1.pooler.supabase.com";
 const SESSION = `session ${POOLER}:5432 user=postgres.hotdashstagingref0 db=postgres`;
-const TRANSACTION = { host: POOLER, port: 6543, user: "postgres.hotdashstagingref0" };
 const MICRO = `Supabase micro compute (${SUPABASE_LIMITS_SOURCE})`;
 const RAISE = "raise the pool size (database.limits.poolSize / a larger compute size)";
 
@@ -104,7 +103,7 @@ describe("migrations-off-shared-session-pool", () => {
 
 describe("migrations-off-transaction-pooler", () => {
   it("names the endpoint, the lock and the fix", () => {
-    const plan = planOf(stagingWith({ database: { endpoints: { transaction: TRANSACTION }, migrations: "transaction" } }));
+    const plan = planOf(stagingWith({ database: { endpoints: { transaction: STAGING_TRANSACTION }, migrations: "transaction" } }));
     expect(migrationsOffTransactionPooler.check(plan)).toEqual([
       `migrations use the transaction pooler ${POOLER}:6543; rails db:migrate takes a session-level advisory lock that a transaction pooler cannot hold. Fix: pulumi config set --path chatwoot:database.migrations direct`,
     ]);
@@ -114,7 +113,7 @@ describe("migrations-off-transaction-pooler", () => {
 describe("transaction-pooler-runtime-flags", () => {
   const onTransaction = (urlParams: Record<string, string>) =>
     transactionPoolerRuntimeFlags.check(
-      planOf(stagingWith({ database: { endpoints: { transaction: TRANSACTION }, app: "transaction", urlParams } })),
+      planOf(stagingWith({ database: { endpoints: { transaction: STAGING_TRANSACTION }, app: "transaction", urlParams } })),
     );
 
   it("both flags missing: both named, each with its own command", () => {
@@ -151,11 +150,7 @@ describe("direct-connection-capacity", () => {
 describe("transaction-pool-capacity", () => {
   it("names the pooler, its figures, the error clients get and the fix", () => {
     const raw = stagingWith({
-      database: {
-        endpoints: { transaction: TRANSACTION },
-        app: "transaction",
-        urlParams: { prepared_statements: "false", advisory_locks: "false" },
-      },
+      database: APP_ON_TRANSACTION,
       processes: { web: { count: 20 }, worker: { count: 11 } },
     });
     expect(transactionPoolCapacity.check(planOf(raw))).toEqual([

@@ -12,14 +12,10 @@ import {
   transactionPoolCapacity,
   type PlanRule,
 } from "../../lib/rules";
-import { incidentRaw, planOf, stagingRaw, stagingWith, withPool } from "../support/configs";
+import { APP_ON_TRANSACTION, incidentRaw, planOf, stagingRaw, stagingWith, withPool } from "../support/configs";
 
 const TRANSACTION_APP = stagingWith({
-  database: {
-    endpoints: { transaction: { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" } },
-    app: "transaction",
-    urlParams: { prepared_statements: "false", advisory_locks: "false" },
-  },
+  database: APP_ON_TRANSACTION,
 });
 
 describe.each<[string, PlanRule, PoolBudget["kind"], Record<string, unknown>]>([

@@ -10,9 +10,16 @@ import {
   transactionPoolerRuntimeFlags,
   directConnectionCapacity,
 } from "../../lib/rules";
-import { incidentRaw, planOf, planWithExtraEnv, stagingRaw, stagingWith } from "../support/configs";
+import {
+  APP_ON_TRANSACTION,
+  incidentRaw,
+  planOf,
+  planWithExtraEnv,
+  STAGING_TRANSACTION,
+  stagingRaw,
+  stagingWith,
+} from "../support/configs";
 
-const TRANSACTION = { host: "aws-0-us-east-1.pooler.supabase.com", port: 6543, user: "postgres.hotdashstagingref0" };
 const SESSION_KEY = "session aws-0-us-east-1.pooler.supabase.com:5432 user=postgres.hotdashstagingref0 db=postgres";
 
 describe("the incident", () => {
@@ -45,22 +52,18 @@ describe("each rule", () => {
   });
 
   it("migrations-off-transaction-pooler", () => {
-    const plan = planOf(stagingWith({ database: { endpoints: { transaction: TRANSACTION }, migrations: "transaction" } }));
+    const plan = planOf(stagingWith({ database: { endpoints: { transaction: STAGING_TRANSACTION }, migrations: "transaction" } }));
     expect(migrationsOffTransactionPooler.check(plan)[0]).toContain("advisory lock");
     expect(migrationsOffTransactionPooler.check(planOf(stagingRaw()))).toEqual([]);
   });
 
   it("transaction-pooler-runtime-flags", () => {
-    const onTx = stagingWith({ database: { endpoints: { transaction: TRANSACTION }, app: "transaction" } });
+    const onTx = stagingWith({ database: { endpoints: { transaction: STAGING_TRANSACTION }, app: "transaction" } });
     const [message] = transactionPoolerRuntimeFlags.check(planOf(onTx));
     expect(message).toContain("without prepared_statements=false and advisory_locks=false");
     expect(message).toContain("pulumi config set --path chatwoot:database.urlParams.prepared_statements false");
     const fixed = stagingWith({
-      database: {
-        endpoints: { transaction: TRANSACTION },
-        app: "transaction",
-        urlParams: { prepared_statements: "false", advisory_locks: "false" },
-      },
+      database: APP_ON_TRANSACTION,
     });
     expect(transactionPoolerRuntimeFlags.check(planOf(fixed))).toEqual([]);
   });

@@ -7,11 +7,10 @@ import fc from "fast-check";
 import { computeBudget, type BudgetInput, type PoolBudget } from "../../lib/budget";
 import type { Endpoint } from "../../lib/endpoints";
 import { evaluatePlan } from "../../lib/rules";
-import { planOf, stagingWith } from "../support/configs";
+import { APP_ON_TRANSACTION, planOf, stagingWith } from "../support/configs";
 
 const POOLER = "aws-0-us-east-1.pooler.supabase.com";
 const USER = "postgres.hotdashstagingref0";
-const TRANSACTION = { host: POOLER, port: 6543, user: USER };
 const MICRO_POOL_SIZE = 15;
 
 const sessionPool = (budget: PoolBudget[]) => budget.find((p) => p.kind === "session");
@@ -20,12 +19,7 @@ const rulesFired = (raw: Record<string, unknown>) => evaluatePlan(planOf(raw)).m
 describe("Supavisor's shared pool on Supabase", () => {
   it("counts an app on the transaction port against the migration's session pool: 15 + 1 > 15", () => {
     const raw = stagingWith({
-      database: {
-        endpoints: { transaction: TRANSACTION },
-        app: "transaction",
-        migrations: "session",
-        urlParams: { prepared_statements: "false", advisory_locks: "false" },
-      },
+      database: { ...APP_ON_TRANSACTION, migrations: "session" },
     });
     const plan = planOf(raw);
     const session = sessionPool(plan.budget);
@@ -43,12 +37,7 @@ describe("Supavisor's shared pool on Supabase", () => {
   it("fits when the transaction clients leave room for the migration's session", () => {
     const raw = stagingWith({
       rails: { sidekiqConcurrency: 9 },
-      database: {
-        endpoints: { transaction: TRANSACTION },
-        app: "transaction",
-        migrations: "session",
-        urlParams: { prepared_statements: "false", advisory_locks: "false" },
-      },
+      database: { ...APP_ON_TRANSACTION, migrations: "session" },
     });
     expect(sessionPool(planOf(raw).budget)).toMatchObject({ peak: 15, limit: 15 });
     expect(rulesFired(raw)).not.toContain("session-pool-capacity");
@@ -57,12 +46,7 @@ describe("Supavisor's shared pool on Supabase", () => {
   it("caps the transaction port's server connections at the pool size (200 clients hold at most 15)", () => {
     const raw = stagingWith({
       processes: { worker: { count: 20 } },
-      database: {
-        endpoints: { transaction: TRANSACTION },
-        app: "transaction",
-        migrations: "session",
-        urlParams: { prepared_statements: "false", advisory_locks: "false" },
-      },
+      database: { ...APP_ON_TRANSACTION, migrations: "session" },
     });
     const plan = planOf(raw);
     expect(plan.budget.find((p) => p.kind === "transaction")).toMatchObject({ peak: 205 });
@@ -117,12 +101,7 @@ describe("Supavisor's shared pool on Supabase", () => {
 
   it("the app role's CONNECTION LIMIT counts a shared pool once", () => {
     const raw = stagingWith({
-      database: {
-        endpoints: { transaction: TRANSACTION },
-        app: "transaction",
-        migrations: "direct",
-        urlParams: { prepared_statements: "false", advisory_locks: "false" },
-      },
+      database: { ...APP_ON_TRANSACTION, migrations: "direct" },
     });
     // direct migration 1 + transaction backends 15 (no session pool in use) + console 1
     expect(planOf(raw).roleConnectionLimit).toBe(17);
