@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Client } from "pg";
 import { ChatwootDatabase } from "../../components/chatwootDatabase";
 import type { Endpoint } from "../../lib/endpoints";
+import { setEchoMocks } from "../support/programUnderMocks";
 import { waitFor } from "../support/waitFor";
 
 const SUPER = { host: "127.0.0.1", port: 5432, user: "postgres", database: "postgres" };
@@ -49,12 +50,7 @@ async function runDatabase(preview: boolean, migration: Endpoint, extensions: st
   const outcome: Outcome = { warnings: [], errors: [] };
   jest.spyOn(console, "warn").mockImplementation((line: string) => void outcome.warnings.push(line));
   jest.spyOn(console, "error").mockImplementation((line: string) => void outcome.errors.push(line));
-  await pulumi.runtime.setMocks(
-    { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
-    "chatwoot-fly",
-    "staging",
-    preview,
-  );
+  await setEchoMocks(() => undefined, {}, preview);
   await pulumi.runtime.runInPulumiStack(async () => {
     const db = new ChatwootDatabase("chatwoot-db", {
       endpoints: { app: local, migration },

@@ -38,16 +38,20 @@ export function engineConfig(plain: Record<string, unknown>, secrets: Record<str
   return config;
 }
 
-export async function runProgramUnderMocks(
-  config: Record<string, string>,
-  secretKeys: string[],
+/**
+ * Pulumi's mocks as the unit tests set them: every resource but the root Stack is handed to `onResource`
+ * and answers with its inputs, a Command with the stdout given for its name ("{}" otherwise), a
+ * RandomPassword with a fixed result. `preview` as the engine would say (the preflight runs only at up).
+ */
+export function setEchoMocks(
+  onResource: (resource: Registered) => void,
   stdout: Record<string, string> = {},
-): Promise<ProgramRun> {
-  const run: ProgramRun = { registered: [], transformed: [], outputs: {} };
-  await pulumi.runtime.setMocks(
+  preview = true,
+): Promise<void> {
+  return pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        if (args.type !== "pulumi:pulumi:Stack") run.registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        if (args.type !== "pulumi:pulumi:Stack") onResource({ type: args.type, name: args.name, inputs: args.inputs });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "command:local:Command") state.stdout = stdout[args.name] ?? "{}";
         if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
@@ -57,8 +61,17 @@ export async function runProgramUnderMocks(
     },
     "chatwoot-fly",
     "staging",
-    true,
+    preview,
   );
+}
+
+export async function runProgramUnderMocks(
+  config: Record<string, string>,
+  secretKeys: string[],
+  stdout: Record<string, string> = {},
+): Promise<ProgramRun> {
+  const run: ProgramRun = { registered: [], transformed: [], outputs: {} };
+  await setEchoMocks((resource) => run.registered.push(resource), stdout);
   pulumi.runtime.setAllConfig(config, secretKeys);
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {

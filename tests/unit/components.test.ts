@@ -9,27 +9,12 @@ import { ChatwootDeployment } from "../../components/chatwootDeployment";
 import { FlyApp } from "../../components/flyApp";
 import { ENV } from "../../lib/stepContract";
 import { planOf, SESSION_ENDPOINT, stagingRaw } from "../support/configs";
-
-interface Registered {
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import { setEchoMocks, type Registered } from "../support/programUnderMocks";
 
 /** Runs `build` in a stack under mocks (a preview) and returns what registered, or what `build` threw. */
 async function underMocks(build: () => void): Promise<{ registered: Registered[]; thrown?: unknown }> {
   const registered: Registered[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        if (args.type !== "pulumi:pulumi:Stack") registered.push({ name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.type === "command:local:Command" ? { ...args.inputs, stdout: "{}" } : args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "chatwoot-fly",
-    "staging",
-    true,
-  );
+  await setEchoMocks((resource) => registered.push(resource));
   let thrown: unknown;
   await pulumi.runtime.runInPulumiStack(async () => {
     try {
