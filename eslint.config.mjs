@@ -50,6 +50,10 @@ export default tseslint.config(
     regex: "^\\.\\./(?!lib/)",
     message: "steps/ imports only lib/ (its inputs and results are typed in lib/stepContract.ts)",
   }),
+  boundary(["provider/**/*.ts"], TESTING, {
+    regex: "^\\.\\./(?!lib/)",
+    message: "provider/ imports only lib/: its resources are typed in lib/flyResources.ts, and it runs steps/ as processes",
+  }),
   boundary(["components/**/*.ts"], TESTING, {
     regex: "^\\.\\./(?!lib/)",
     message: "components/ imports only lib/: it reaches steps/ through lib/stepContract.ts",

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../lib/stepContract";
-import { flyStep, type FlyConnection } from "./flyStep";
+import type { FlyConnection } from "./flyStep";
+import { ProcessGroupCounts } from "./processGroupCounts";
 
 /** Arguments of {@link MachineCounts}. */
 export interface MachineCountsArgs {
@@ -17,20 +17,23 @@ export interface MachineCountsArgs {
 
 /**
  * Sets the process groups that differ to their count (steps/counts.ts: a lowered group's machines are
- * stopped, so their jobs are handed back, then destroyed; a raised one is `fly scale count`); runs only
- * when a count changes.
+ * stopped, so their jobs are handed back, then destroyed; a raised one is `fly scale count`). Its
+ * child reads what Fly runs, so a count changed by hand shows in `pulumi preview` and is set back by
+ * `pulumi up`.
  */
 export class MachineCounts extends pulumi.ComponentResource {
   public readonly counts: pulumi.Output<Record<string, number>>;
 
   constructor(name: string, args: MachineCountsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("chatwoot:fly:MachineCounts", name, {}, opts);
-    const scale = flyStep(
+    // The child's name is the Command's it replaces, and the alias carries that Command's state over:
+    // an upgraded stack updates it in place (one read of the machines), never replaces it.
+    const scale = new ProcessGroupCounts(
       `${name}-scale`,
-      { fly: args.fly, create: args.downOnly ? "scale-down" : "scale", environment: { [ENV.counts]: JSON.stringify(args.counts) } },
-      { parent: this },
+      { fly: args.fly, counts: args.counts, downOnly: args.downOnly },
+      { parent: this, aliases: [{ type: "command:local:Command" }] },
     );
-    this.counts = scale.stdout.apply(() => args.counts);
+    this.counts = scale.counts;
     this.registerOutputs({ counts: this.counts });
   }
 }

@@ -27,6 +27,13 @@ export interface ListedMachine {
 /** The process group a machine runs (fly deploy sets fly_process_group); none for one-off machines. */
 export const processGroupOf = (machine: ListedMachine): string | undefined => machine.config?.metadata?.fly_process_group;
 
+/** How many of `machines` each of `groups` runs (0 for a group with none); machines of other groups are not counted. */
+export function groupCounts(machines: readonly ListedMachine[], groups: readonly string[]): Record<string, number> {
+  const counts = Object.fromEntries(groups.map((group) => [group, 0]));
+  for (const group of machines.map(processGroupOf)) if (group !== undefined && Object.hasOwn(counts, group)) counts[group]++;
+  return counts;
+}
+
 /**
  * The newest exit event's code, read as fly-go's MachineRequest.GetExitCode does (machine_types.go):
  * the monitor event's exit event first, else the exit event. flyctl re-encodes the machines through

@@ -18,6 +18,8 @@ export const STEP_NAMES = [
   "deploy",
   "scale",
   "scale-down",
+  // What Fly runs now, changing nothing: the provider's read of ProcessGroupCounts (lib/flyResources.ts).
+  "read-counts",
 ] as const;
 
 export type StepName = (typeof STEP_NAMES)[number];
@@ -57,10 +59,15 @@ export function envStringBytes(name: string, value: string): number {
 /** Env vars that carry credentials; always set from Pulumi secrets. */
 export const CREDENTIAL_ENV_VARS: readonly string[] = [ENV.secrets, ENV.flyToken];
 
-/** The one command line every step runs: a fixed string, no config value in it. */
-export function stepCommand(step: StepName): string {
+/** How every step starts, from the project's root: fixed words, no config value among them. */
+export function stepArgv(step: StepName): string[] {
   if (!STEP_NAMES.includes(step)) throw new Error(`invalid step name ${step}`);
-  return `node -r ts-node/register/transpile-only steps/main.ts ${step}`;
+  return ["node", "-r", "ts-node/register/transpile-only", "steps/main.ts", step];
+}
+
+/** The one command line a Command runs for a step (stepArgv as one string). */
+export function stepCommand(step: StepName): string {
+  return stepArgv(step).join(" ");
 }
 
 /** Result of `ensure-app`. */
@@ -79,7 +86,7 @@ export interface SecretsRecord {
   revision: string;
 }
 
-/** Machines per process group: the input of `scale` and `scale-down`, and their result. */
+/** Machines per process group: the input of `scale`, `scale-down` and `read-counts`, and their result. */
 export type { Counts } from "./counts";
 
 /** How the migration machine runs; set by MigrationMachine from chatwoot:migration and the plan. */

@@ -1,9 +1,11 @@
 /**
  * no-credentials-in-plain-inputs. Policies receive secret values unwrapped, so they cannot tell a
  * secret from a plain value; instead this checks the places where a credential must never land: the
- * command lines, triggers and non-secret environment of every Command, and the generated fly.toml.
+ * command lines, triggers and non-secret environment of every Command, every property of the Fly
+ * provider's resources but the API token, and the generated fly.toml.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { FLY_CREDENTIAL_PROPS, FLY_RESOURCE_TYPES } from "../lib/flyResources";
 import { CREDENTIAL_ENV_VARS } from "../lib/stepContract";
 import { findCredentials } from "../lib/credentials";
 import { planCredentials } from "../lib/rules";
@@ -26,6 +28,23 @@ export function plainCommandInputs(props: Record<string, unknown>): Record<strin
   return found;
 }
 
+/** Where each property of a Fly provider resource that must hold no credential holds text: property name -> text. */
+export function plainFlyResourceInputs(props: Record<string, unknown>): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [name, value] of Object.entries(props)) {
+    if ((FLY_CREDENTIAL_PROPS as readonly string[]).includes(name) || value === undefined) continue;
+    found[name] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return found;
+}
+
+/** The inputs of a resource that must hold no credential, by resource type; none for other types. */
+function plainInputsOf(type: string, props: Record<string, unknown>): Record<string, string> {
+  if (type === COMMAND_TYPE) return plainCommandInputs(props);
+  if (FLY_RESOURCE_TYPES.includes(type)) return plainFlyResourceInputs(props);
+  return {};
+}
+
 export const noCredentialsInPlainInputs: ResourceValidationPolicy = {
   name: planCredentials.name,
   description: planCredentials.description,
@@ -33,11 +52,14 @@ export const noCredentialsInPlainInputs: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     const plan = planOf(args.type, args.props);
     if (plan) for (const message of planCredentials.check(plan)) reportViolation(message);
-    if (args.type !== COMMAND_TYPE) return;
-    for (const [input, text] of Object.entries(plainCommandInputs(args.props))) {
+    const fix =
+      args.type === COMMAND_TYPE
+        ? `pass it through a secret environment variable (${CREDENTIAL_ENV_VARS.join(", ")})`
+        : `pass it as a secret property (${FLY_CREDENTIAL_PROPS.join(", ")})`;
+    for (const [input, text] of Object.entries(plainInputsOf(args.type, args.props))) {
       for (const what of findCredentials(text)) {
         reportViolation(
-          `${args.name}: input ${input} contains ${what}; it would be stored in plaintext and may reach argv or logs. Fix: pass it through a secret environment variable (${CREDENTIAL_ENV_VARS.join(", ")})`,
+          `${args.name}: input ${input} contains ${what}; it would be stored in plaintext and may reach argv or logs. Fix: ${fix}`,
         );
       }
     }

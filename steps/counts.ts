@@ -6,7 +6,7 @@
  * kill_timeout (fly.toml, lib/stopSettings.ts) before Fly kills it.
  */
 import { countArgs, countChanges } from "../lib/counts";
-import { processGroupOf, surplusMachines, type ListedMachine } from "../lib/machineOutput";
+import { groupCounts, processGroupOf, surplusMachines, type ListedMachine } from "../lib/machineOutput";
 import { ENV, type Counts } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { listMachines } from "./machines";
@@ -23,9 +23,7 @@ async function scaleTo(downOnly: boolean): Promise<void> {
   const ctx = stepContext();
   const target = jsonEnv<Counts>(ENV.counts);
   const machines = await listMachines(ctx);
-  const current: Counts = {};
-  for (const group of machines.map(processGroupOf)) if (group) current[group] = (current[group] ?? 0) + 1;
-  const { lower, raise } = countChanges(current, target, downOnly);
+  const { lower, raise } = countChanges(groupCounts(machines, Object.keys(target)), target, downOnly);
   const done: string[] = [];
   for (const [group, count] of Object.entries(lower).sort(([a], [b]) => a.localeCompare(b))) {
     await retire(
@@ -49,3 +47,10 @@ export const scale = () => scaleTo(false);
 
 /** Lowers the groups above their count (before the migration): the budget's counts hold throughout. */
 export const scaleDown = () => scaleTo(true);
+
+/** How many machines each group of CHATWOOT_COUNTS runs now; changes nothing on Fly. */
+export async function readCounts(): Promise<void> {
+  const ctx = stepContext();
+  const groups = Object.keys(jsonEnv<Counts>(ENV.counts));
+  result(groupCounts(await listMachines(ctx), groups));
+}

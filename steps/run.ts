@@ -7,7 +7,7 @@ import type { StepName } from "../lib/stepContract";
 import { destroyApp, ensureApp } from "./app";
 import { StepError } from "./flyctl";
 import { migrate } from "./migrate";
-import { scale, scaleDown } from "./counts";
+import { readCounts, scale, scaleDown } from "./counts";
 import { deploy } from "./rollout";
 import { importSecrets } from "./secrets";
 
@@ -22,6 +22,7 @@ const STEPS: Record<StepName, () => Promise<void>> = {
   deploy,
   scale,
   "scale-down": scaleDown,
+  "read-counts": readCounts,
 };
 
 /** Runs the step named `step`; rejects with a StepError for a name that is not one. */

@@ -75,6 +75,11 @@ export class LocalStack {
   readonly secretValues: string[] = [];
   /** Everything the engine printed, in order. */
   readonly transcript: string[] = [];
+  /**
+   * The project the engine runs: this checkout, or another version of it (an upgrade test deploys
+   * with an earlier commit's tree first). The policy pack comes from the same tree.
+   */
+  projectDir = REPO;
   /** The last exported state (set by callers that export it). */
   lastState = "";
   /** Every distinct command line seen on this machine while the stack's commands ran. */
@@ -194,13 +199,13 @@ export class LocalStack {
     if (process.env.CHATWOOT_LEAK_LIST) appendFileSync(process.env.CHATWOOT_LEAK_LIST, `${JSON.stringify(value)}\n`, { mode: 0o600 });
     return this.must(
       "pulumi",
-      ["config", "set", "--secret", "--path", `chatwoot:${key}`, "--stack", STACK, "--config-file", this.configFile, "-C", REPO],
+      ["config", "set", "--secret", "--path", `chatwoot:${key}`, "--stack", STACK, "--config-file", this.configFile, "-C", this.projectDir],
       value,
     );
   }
 
   private common(): string[] {
-    return ["--stack", STACK, "--config-file", this.configFile, "-C", REPO, "--non-interactive"];
+    return ["--stack", STACK, "--config-file", this.configFile, "-C", this.projectDir, "--non-interactive"];
   }
 
   /** `pulumi preview --diff`; `extra` are further flags (e.g. `--policy-pack-config FILE`). */
@@ -226,6 +231,20 @@ export class LocalStack {
     );
   }
 
+  /** `pulumi refresh`: the state takes what Fly runs. */
+  refresh(): Promise<CommandResult> {
+    return this.run("pulumi", ["refresh", "--yes", "--skip-preview", ...this.common()]);
+  }
+
+  /** flyctl run by hand on the stack's app, as an operator would, through the same Fly double. */
+  async flyByHand(args: string[]): Promise<CommandResult> {
+    const argv = [...args, "--app", "chatwoot-local"];
+    const { done } = spawnCollect(this.fly.flyctl, argv, { cwd: REPO, env: { ...this.env, FLY_API_TOKEN: "by-hand" } });
+    const result = await done;
+    if (result.code !== 0) throw new Error(`flyctl ${argv.join(" ")} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+    return result;
+  }
+
   /** The recovery after an interrupted run: drops pending creates from the state (README). */
   clearPendingCreates(): Promise<CommandResult> {
     return this.run("pulumi", ["refresh", "--clear-pending-creates", "--yes", "--skip-preview", ...this.common()]);
@@ -234,21 +253,21 @@ export class LocalStack {
   /** `pulumi destroy`, after unprotecting the generated SECRET_KEY_BASE as the README says to. */
   async destroy(): Promise<CommandResult> {
     const urn = `urn:pulumi:${STACK}::chatwoot-fly::chatwoot:index:Deployment$random:index/randomPassword:RandomPassword::chatwoot-secret-key-base`;
-    await this.run("pulumi", ["state", "unprotect", urn, "--yes", "--stack", STACK, "-C", REPO]);
+    await this.run("pulumi", ["state", "unprotect", urn, "--yes", "--stack", STACK, "-C", this.projectDir]);
     return this.run("pulumi", ["destroy", "--yes", "--skip-preview", ...this.common()]);
   }
 
   async outputs(): Promise<Record<string, unknown>> {
-    const result = await this.must("pulumi", ["stack", "output", "--json", "--stack", STACK, "-C", REPO]);
+    const result = await this.must("pulumi", ["stack", "output", "--json", "--stack", STACK, "-C", this.projectDir]);
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
   async exportState(): Promise<string> {
-    return (await this.must("pulumi", ["stack", "export", "--stack", STACK, "-C", REPO])).stdout;
+    return (await this.must("pulumi", ["stack", "export", "--stack", STACK, "-C", this.projectDir])).stdout;
   }
 
   private pack(withPolicyPack: boolean): string[] {
-    return withPolicyPack ? ["--policy-pack", join(REPO, "policies")] : [];
+    return withPolicyPack ? ["--policy-pack", join(this.projectDir, "policies")] : [];
   }
 
   /** Makes the flyctl stand-in fail calls (testing/doubles/fake-flyctl/README.md, "Faults"). */
@@ -313,7 +332,7 @@ export class LocalStack {
   /** Starts a command in the stack's environment; the process list is sampled while it runs. */
   launch(command: string, args: string[], stdin?: string, ownProcessGroup = false): Running {
     const sampler = setInterval(() => this.sampleProcesses(), PROCESS_SAMPLE_MS);
-    const { child, done } = spawnCollect(command, args, { cwd: REPO, env: this.env, stdin, detached: ownProcessGroup });
+    const { child, done } = spawnCollect(command, args, { cwd: this.projectDir, env: this.env, stdin, detached: ownProcessGroup });
     const recorded = done
       .finally(() => clearInterval(sampler))
       .then((result) => {

@@ -24,7 +24,7 @@ const base = { [ENV.app]: APP, [ENV.org]: "hotdash" };
 const createApp = (fly: FakeFly, app: string) => fly.flyOk(["apps", "create", app, "--org", "hotdash", "--json"]);
 /** What a step of an unknown name prints. */
 const unknownStep = (name: string) =>
-  `error: unknown step "${name}"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down\n`;
+  `error: unknown step "${name}"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down, read-counts\n`;
 
 describe("app step", () => {
   const fly = new FakeFly();
@@ -553,7 +553,7 @@ describe("rollout and counts steps", () => {
       [ENV.flyToml]: planOf(stagingWith({ app: { name: app }, rails: { railsMaxThreads: 1, sidekiqConcurrency: 2 } })).flyToml,
       ...over,
     });
-  const counts = (step: "scale" | "scale-down", target: Record<string, number>) =>
+  const counts = (step: "scale" | "scale-down" | "read-counts", target: Record<string, number>) =>
     fly.step(step, { ...env(), [ENV.counts]: JSON.stringify(target) });
   /** Machines of a process group without a deploy (quicker): what scale-down reads is the group. */
   const runMachines = async (group: string, count: number) => {
@@ -670,6 +670,21 @@ describe("rollout and counts steps", () => {
       .map((c) => (webs.includes(c.argv[2]) ? "web" : workers.includes(c.argv[2]) ? "worker" : c.argv[2]));
     expect(stopped).toEqual(["web", "worker"]);
     expect(groups()).toEqual(["web", "worker"]);
+  });
+
+  it("read-counts reports the machines of each asked group, 0 for one with none, and changes nothing", async () => {
+    await runMachines("web", 2);
+    await runMachines("worker", 1);
+    await runMachines("extra", 1);
+    const read = await counts("read-counts", { worker: 5, web: 0, sidekiq: 1 });
+    expect(read.code).toBe(0);
+    expect(resultOf(read)).toEqual({ worker: 1, web: 2, sidekiq: 0 });
+    expect(read.stderr).toBe("");
+    expect(
+      calls()
+        .filter((c) => c.command !== "machine run")
+        .map((c) => c.argv),
+    ).toEqual([["machine", "list", "--app", app, "--json"]]);
   });
 
   it("scale-down lowers only the groups above their count, and only to it", async () => {

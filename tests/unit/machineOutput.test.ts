@@ -6,6 +6,7 @@
 import {
   exitCodeOf,
   exitedBeforeRunSawItStart,
+  groupCounts,
   launchedMachineId,
   processGroupOf,
   surplusMachines,
@@ -116,5 +117,21 @@ describe("surplusMachines", () => {
     const all = [started("a"), stopped("b")];
     surplusMachines(all, 0);
     expect(ids(all)).toEqual(["a", "b"]);
+  });
+});
+
+describe("groupCounts", () => {
+  const inGroup = (id: string, group?: string): ListedMachine => ({
+    id,
+    config: group === undefined ? {} : { metadata: { fly_process_group: group } },
+  });
+
+  it("counts the machines of each asked group, 0 for a group with none, and no other group", () => {
+    const machines = [inGroup("a", "web"), inGroup("b", "worker"), inGroup("c", "web"), inGroup("d", "extra"), inGroup("e")];
+    expect(groupCounts(machines, ["web", "worker", "sidekiq"])).toEqual({ web: 2, worker: 1, sidekiq: 0 });
+  });
+
+  it("counts nothing for a group named like an Object member", () => {
+    expect(groupCounts([inGroup("a", "constructor"), inGroup("b", "toString")], ["web"])).toEqual({ web: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { noCredentialsInPlainInputs, COMMAND_TYPE, plainCommandInputs } from "../../policies/credentialsPolicy";
+import { noCredentialsInPlainInputs, COMMAND_TYPE, plainCommandInputs, plainFlyResourceInputs } from "../../policies/credentialsPolicy";
+import { PROCESS_GROUP_COUNTS_TYPE } from "../../lib/flyResources";
 import { PACK_POLICIES } from "../../policies/pack";
 import { DEPLOYMENT_TYPE, planOf as planOfResource, planPolicies } from "../../policies/planPolicies";
 import { encodePlanInput } from "../../lib/planInput";
@@ -110,6 +111,29 @@ describe("the policy pack", () => {
     // Inputs of other shapes (unknown to the engine yet, or absent) are not text to scan.
     expect(plainCommandInputs({ create: ["a"], interpreter: "/bin/sh", triggers: undefined })).toEqual({});
     expect(plainCommandInputs({ triggers: null })).toEqual({ triggers: "null" });
+  });
+
+  it("finds credentials in every property of a Fly provider resource but its API token", () => {
+    const props = {
+      app: "hotdash-chatwoot",
+      flyctl: "/opt/fly/flyctl --access-token FlyV1 fm2_abcdefghijklmnopqrstuvwxyz",
+      timeoutSeconds: 1800,
+      apiToken: "FlyV1 fm2_abcdefghijklmnopqrstuvwxyz",
+      counts: { web: 1 },
+      downOnly: false,
+    };
+    expect(run(noCredentialsInPlainInputs, PROCESS_GROUP_COUNTS_TYPE, props, "chatwoot-counts-scale")).toEqual([
+      "chatwoot-counts-scale: input flyctl contains a Fly API token (FlyV1 ...); it would be stored in plaintext and may reach argv or logs. Fix: pass it as a secret property (apiToken)",
+      "chatwoot-counts-scale: input flyctl contains a Fly API token; it would be stored in plaintext and may reach argv or logs. Fix: pass it as a secret property (apiToken)",
+    ]);
+    expect(run(noCredentialsInPlainInputs, PROCESS_GROUP_COUNTS_TYPE, { ...props, flyctl: "flyctl" })).toEqual([]);
+    expect(plainFlyResourceInputs({ ...props, apiToken: "t", extra: undefined })).toEqual({
+      app: "hotdash-chatwoot",
+      flyctl: props.flyctl,
+      timeoutSeconds: "1800",
+      counts: '{"web":1}',
+      downOnly: "false",
+    });
   });
 
   it("reports a credential with the resource, the input, what it is and the fix, only on a Command", () => {

@@ -48,6 +48,11 @@ const command = (name: string) => {
   if (!found) throw new Error(`no Command ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
   return found;
 };
+const countsResource = (name: string) => {
+  const found = transformed.find((t) => t.type === "chatwoot-fly:index:ProcessGroupCounts" && t.name === name);
+  if (!found) throw new Error(`no ProcessGroupCounts ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
+  return found;
+};
 const dependsOnNames = (t: Transformed) =>
   ([] as pulumi.Resource[]).concat((t.opts.dependsOn as pulumi.Resource[]) ?? []).map((r) => (r as unknown as { __name: string }).__name);
 
@@ -77,10 +82,10 @@ describe("the program on the staging stack", () => {
         "chatwoot-counts chatwoot:index:Deployment$chatwoot:fly:MachineCounts",
         "chatwoot-app-ensure chatwoot:fly:App$command:local:Command",
         "chatwoot-secrets-import chatwoot:fly:Secrets$command:local:Command",
-        "chatwoot-scale-down-scale chatwoot:fly:MachineCounts$command:local:Command",
+        "chatwoot-scale-down-scale chatwoot:fly:MachineCounts$chatwoot-fly:index:ProcessGroupCounts",
         "chatwoot-migration-run chatwoot:fly:Migration$command:local:Command",
         "chatwoot-rollout-deploy chatwoot:fly:Rollout$command:local:Command",
-        "chatwoot-counts-scale chatwoot:fly:MachineCounts$command:local:Command",
+        "chatwoot-counts-scale chatwoot:fly:MachineCounts$chatwoot-fly:index:ProcessGroupCounts",
       ].sort(),
     );
   });
@@ -124,11 +129,9 @@ describe("the program on the staging stack", () => {
       // Its output names the keys it set: kept out of the engine's log. A kept app keeps its secrets on
       // destroy; a destroyed one takes them along, so nothing runs on delete.
       "chatwoot-secrets-import": { create: step("import-secrets"), update: step("import-secrets"), delete: undefined, logging: "none" },
-      "chatwoot-scale-down-scale": { ...logsStderr, create: step("scale-down"), update: step("scale-down") },
       // A migration and a deploy run again only on their triggers: an update keeps the last result.
       "chatwoot-migration-run": { ...logsStderr, create: step("migrate"), update: step("keep-result") },
       "chatwoot-rollout-deploy": { ...logsStderr, create: step("deploy"), update: step("keep-result") },
-      "chatwoot-counts-scale": { ...logsStderr, create: step("scale"), update: step("scale") },
     });
   });
 
@@ -217,9 +220,19 @@ describe("the program on the staging stack", () => {
     ]);
   });
 
-  it("passes the flyctl call limit to every step", () => {
-    for (const role of ["app-ensure", "secrets-import", "scale-down-scale", "migration-run", "rollout-deploy", "counts-scale"])
+  it("passes the flyctl call limit to every step and to the provider's resources", () => {
+    for (const role of ["app-ensure", "secrets-import", "migration-run", "rollout-deploy"])
       expect((command(`chatwoot-${role}`).props.environment as Record<string, string>).CHATWOOT_FLYCTL_TIMEOUT_SECONDS).toBe("1800");
+    for (const role of ["scale-down-scale", "counts-scale"]) expect(countsResource(`chatwoot-${role}`).props.timeoutSeconds).toBe(1800);
+  });
+
+  it("gives the counts resources the counts, which one only lowers, and the Fly token as a secret; their state is the Command's", () => {
+    const access = { app: "hotdash-chatwoot", flyctl: "flyctl", timeoutSeconds: 1800, apiToken: secretOf(SECRETS.flyApiToken) };
+    const stateOf = (name: string) => recordedResources().find((r) => r.name === name)?.state;
+    expect(stateOf("chatwoot-scale-down-scale")).toEqual({ ...access, counts: { web: 1, worker: 1 }, downOnly: true });
+    expect(stateOf("chatwoot-counts-scale")).toEqual({ ...access, counts: { web: 1, worker: 1 }, downOnly: false });
+    for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"])
+      expect(countsResource(name).opts.aliases).toEqual([{ type: "command:local:Command" }]);
   });
 
   it("deploys the generated fly.toml with the staging memory and redeploys on a secrets revision", async () => {
@@ -227,7 +240,6 @@ describe("the program on the staging stack", () => {
     expect(env.CHATWOOT_FLY_TOML).toContain('memory = "2048mb"');
     expect(env.CHATWOOT_STRATEGY).toBe("rolling");
     expect(await value(pulumi.output(env.CHATWOOT_ROLLOUT_INPUTS))).toBe("rev-1");
-    expect((command("chatwoot-counts-scale").props.environment as Record<string, string>).CHATWOOT_COUNTS).toBe('{"web":1,"worker":1}');
   });
 
   it("exports the URL, the budget per pool and the last migration", async () => {

@@ -1,0 +1,49 @@
+/**
+ * The one typed contract between the program's Fly resources (components/) and the resource provider
+ * that serves them (provider/): the provider's package name, each resource's type token, and the
+ * properties each one takes and keeps in the state. Components reach provider/ only through this module.
+ *
+ * A resource served by the provider has a `read`: `pulumi refresh` records what Fly runs, and
+ * `pulumi preview` compares the config against it, so a change made by hand on Fly shows as a diff.
+ */
+import type { Counts } from "./counts";
+
+/** The provider plugin's package name: the engine runs `pulumi-resource-chatwoot-fly` (Pulumi.yaml `plugins`). */
+export const FLY_PROVIDER_PACKAGE = "chatwoot-fly";
+
+/** The provider's version (plain semver, as the engine requires of a plugin). */
+export const FLY_PROVIDER_VERSION = "0.1.0";
+
+/** Type token of a provider resource: the class name is its last part. */
+const token = (className: string) => `${FLY_PROVIDER_PACKAGE}:index:${className}`;
+
+/** How the provider reaches Fly: the properties every provider resource has. */
+export interface FlyAccess {
+  /** Fly app name. */
+  app: string;
+  /** flyctl executable (a name on PATH or a path). */
+  flyctl: string;
+  /** Seconds one flyctl call may run before it is stopped. */
+  timeoutSeconds: number;
+  /** Fly API token (a secret in the state). Absent: FLY_API_TOKEN of the environment the engine runs in. */
+  apiToken?: string;
+}
+
+/** Machines per process group, as Fly runs them (read) and as the config wants them (create, update). */
+export interface ProcessGroupCountsProps extends FlyAccess {
+  /** Machines per process group. After a refresh: the machines Fly runs in each of these groups. */
+  counts: Counts;
+  /** Only lower the groups above their count; a group below it is left as it is. */
+  downOnly: boolean;
+}
+
+export const PROCESS_GROUP_COUNTS_TYPE = token("ProcessGroupCounts");
+
+/** Every type the provider serves. */
+export const FLY_RESOURCE_TYPES: readonly string[] = [PROCESS_GROUP_COUNTS_TYPE];
+
+/** The only properties of a provider resource that may hold a credential; the components pass them as secrets. */
+export const FLY_CREDENTIAL_PROPS: ReadonlyArray<keyof FlyAccess> = ["apiToken"];
+
+/** The properties whose change means another resource: another app's machines are not these. */
+export const PROCESS_GROUP_COUNTS_REPLACE_ON: ReadonlyArray<keyof ProcessGroupCountsProps> = ["app"];

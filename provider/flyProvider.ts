@@ -1,0 +1,41 @@
+/**
+ * The provider's one object (@pulumi/pulumi/provider): each call goes to the handler of the resource's
+ * type token. The engine calls only check and diff during a preview (the Node provider server does not
+ * announce previews), so nothing on Fly changes before `pulumi up`.
+ */
+import type { Provider } from "@pulumi/pulumi/provider";
+import { randomUUID } from "node:crypto";
+import { FLY_PROVIDER_VERSION, PROCESS_GROUP_COUNTS_TYPE } from "../lib/flyResources";
+import { processGroupCounts } from "./processGroupCounts";
+import type { Progress, ResourceHandler } from "./resource";
+
+const HANDLERS: Record<string, ResourceHandler> = {
+  [PROCESS_GROUP_COUNTS_TYPE]: processGroupCounts,
+};
+
+/** The type token of a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
+export function typeOfUrn(urn: string): string {
+  return (urn.split("::")[2] ?? "").split("$").pop() ?? "";
+}
+
+function handlerOf(urn: string): ResourceHandler {
+  const handler = HANDLERS[typeOfUrn(urn)];
+  if (!handler) throw new Error(`chatwoot-fly serves ${Object.keys(HANDLERS).join(", ")}; not ${typeOfUrn(urn)}`);
+  return handler;
+}
+
+/** A provider whose steps' progress lines go to `progress`, with the resource's URN. */
+export function flyProvider(progress: (urn: string, line: string) => void): Provider {
+  const to =
+    (urn: string): Progress =>
+    (line) =>
+      progress(urn, line);
+  return {
+    version: FLY_PROVIDER_VERSION,
+    diff: async (_id, urn, olds, news) => handlerOf(urn).diff(olds, news),
+    create: async (urn, inputs) => ({ id: randomUUID(), outs: await handlerOf(urn).create(inputs, to(urn)) }),
+    update: async (_id, urn, olds, news) => ({ outs: await handlerOf(urn).update(olds, news, to(urn)) }),
+    read: async (id, urn, props) => ({ id, ...(await handlerOf(urn).read(props ?? {}, to(urn))) }),
+    delete: (_id, urn, props) => handlerOf(urn).delete(props, to(urn)),
+  };
+}

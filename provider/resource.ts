@@ -1,0 +1,19 @@
+/** What the provider does for one resource type; provider/flyProvider.ts picks the handler by type token. */
+import type { FlyDiff } from "../lib/flyDiff";
+import type { Props } from "./props";
+
+/** Receives each progress line of a step, for the engine to show beside the resource. */
+export type Progress = (line: string) => void;
+
+export interface ResourceHandler {
+  /** The config against the state (after a refresh: against what Fly runs). */
+  diff(olds: Props, news: Props): FlyDiff;
+  /** Makes Fly match `news`; returns the state to keep. */
+  create(news: Props, progress: Progress): Promise<Props>;
+  /** Makes Fly match `news`; returns the state to keep. */
+  update(olds: Props, news: Props, progress: Progress): Promise<Props>;
+  /** What Fly runs, as the state and as the inputs that would lead to it. */
+  read(state: Props, progress: Progress): Promise<{ props: Props; inputs: Props }>;
+  /** Takes the resource off Fly, or leaves it there when that is its contract. */
+  delete(state: Props, progress: Progress): Promise<void>;
+}

@@ -1,0 +1,97 @@
+/**
+ * Changes made on Fly by hand, through the real engine, real flyctl and the fake Fly API: `pulumi
+ * refresh` records them, `pulumi preview` shows them, `pulumi up` sets them back, and a second up
+ * has nothing left to do (lib/flyResources.ts, provider/).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalStack, type CommandResult } from "../../testing/local/localStack";
+import { IMAGE_OLD } from "../../testing/local/scenario";
+
+jest.setTimeout(600_000);
+
+if (spawnSync("pulumi", ["version"]).status !== 0)
+  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
+
+const text = (result: CommandResult) => `${result.stdout}\n${result.stderr}`;
+
+describe("drift on Fly", () => {
+  const dir = mkdtempSync(join(tmpdir(), "chatwoot-drift-"));
+  const stack = new LocalStack(join(dir, "state"));
+
+  /** Process groups of the app's machines, in order. */
+  const groups = () =>
+    stack
+      .machines()
+      .map((m) => m.processGroup)
+      .filter((g) => g)
+      .sort();
+  /** Runs `op` and returns its result with the mutating flyctl calls it made. */
+  async function observed(op: () => Promise<CommandResult>): Promise<{ result: CommandResult; mutating: string[] }> {
+    const before = stack.flyCalls().length;
+    const result = await op();
+    if (result.code !== 0) throw new Error(`failed:\n${text(result)}`);
+    const mutating = stack
+      .flyCalls()
+      .slice(before)
+      .filter((c) => c.mutating)
+      .map((c) => c.command ?? c.argv.join(" "));
+    return { result, mutating };
+  }
+
+  beforeAll(async () => {
+    await stack.start();
+    stack.writeConfig({ image: IMAGE_OLD, migrations: "direct" });
+    const up = await stack.up(true);
+    if (up.code !== 0) throw new Error(`first up failed:\n${text(up)}`);
+  });
+  afterAll(async () => {
+    await stack.destroy().catch(() => undefined);
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Refresh, preview and up after a change by hand; each step's output and mutating calls. */
+  async function converge(): Promise<{ refresh: string; preview: string; up: string; upCalls: string[] }> {
+    const refresh = await observed(() => stack.refresh());
+    expect(refresh.mutating).toEqual([]);
+    const preview = await observed(() => stack.preview(true));
+    expect(preview.mutating).toEqual([]);
+    const up = await observed(() => stack.up(true));
+    // Nothing left to do: the next up makes no mutating call, whatever a refresh would read.
+    expect((await observed(() => stack.refresh())).mutating).toEqual([]);
+    expect((await observed(() => stack.up(true))).mutating).toEqual([]);
+    return { refresh: text(refresh.result), preview: text(preview.result), up: text(up.result), upCalls: up.mutating };
+  }
+
+  it("a worker count raised by hand: refresh records it, preview shows it, up lowers it again", async () => {
+    expect(groups()).toEqual(["web", "worker"]);
+    await stack.flyByHand(["scale", "count", "worker=3", "--yes"]);
+    expect(groups()).toEqual(["web", "worker", "worker", "worker"]);
+    const seen = await converge();
+    expect(seen.preview).toMatch(/~ counts\s*: \{\n\s*web\s*: 1\n\s*~ worker: 3 => 1\n/);
+    expect(groups()).toEqual(["web", "worker"]);
+    expect(seen.upCalls).toEqual(["machine stop", "machine destroy", "machine destroy"]);
+  });
+
+  it("a worker count lowered by hand to 0: up raises it again", async () => {
+    await stack.flyByHand(["scale", "count", "worker=0", "--yes"]);
+    expect(groups()).toEqual(["web"]);
+    const seen = await converge();
+    expect(seen.preview).toMatch(/~ worker: 0 => 1\n/);
+    expect(groups()).toEqual(["web", "worker"]);
+    expect(seen.upCalls).toEqual(["scale count"]);
+  });
+
+  it("a web machine destroyed by hand: up makes another", async () => {
+    const web = stack.machines().find((m) => m.processGroup === "web")!;
+    await stack.flyByHand(["machine", "destroy", web.id, "--force"]);
+    expect(groups()).toEqual(["worker"]);
+    const seen = await converge();
+    expect(seen.preview).toMatch(/~ web\s*: 0 => 1\n/);
+    expect(groups()).toEqual(["web", "worker"]);
+    expect(seen.upCalls).toEqual(["scale count"]);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * A stack deployed by the previous version, upgraded in place by this one: the counts that were
+ * Commands become the provider's ProcessGroupCounts (aliased to the Commands' URNs) with no
+ * replacement, no mutating flyctl call and no machine restarted. The previous version is the commit
+ * before the provider came in, taken from git history (a shallow clone lacks it: the test says so).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalStack, REPO, type CommandResult } from "../../testing/local/localStack";
+import { IMAGE_OLD } from "../../testing/local/scenario";
+
+jest.setTimeout(600_000);
+
+if (spawnSync("pulumi", ["version"]).status !== 0)
+  throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
+
+/** The last commit whose machine counts were command:local:Command resources. */
+const PREVIOUS_VERSION = "a081e52e6feccdf589eb53cb2b73a7ff16ddcd19";
+
+/** The previous version's tree in `dir`, using this checkout's installed packages. */
+function checkOut(commit: string, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const archive = spawnSync("git", ["-C", REPO, "archive", "--format=tar", commit], { maxBuffer: 1 << 30 });
+  if (archive.status !== 0)
+    throw new Error(`git archive ${commit} failed (a shallow clone lacks it; git fetch --unshallow): ${archive.stderr.toString()}`);
+  const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+  if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr.toString()}`);
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+  symlinkSync(join(REPO, "policies", "node_modules"), join(dir, "policies", "node_modules"));
+}
+
+const text = (result: CommandResult) => `${result.stdout}\n${result.stderr}`;
+
+interface StateResource {
+  urn: string;
+  type: string;
+  outputs?: Record<string, unknown>;
+}
+
+describe("upgrading a stack deployed by the previous version", () => {
+  const dir = mkdtempSync(join(tmpdir(), "chatwoot-upgrade-"));
+  const stack = new LocalStack(join(dir, "state"));
+  const previous = join(dir, "previous");
+
+  beforeAll(async () => {
+    checkOut(PREVIOUS_VERSION, previous);
+    await stack.start();
+    stack.projectDir = previous;
+    stack.writeConfig({ image: IMAGE_OLD, migrations: "direct" });
+    const up = await stack.up(true);
+    if (up.code !== 0) throw new Error(`the previous version's up failed:\n${text(up)}`);
+  });
+  afterAll(async () => {
+    stack.projectDir = REPO;
+    await stack.destroy().catch(() => undefined);
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const resources = async () =>
+    (JSON.parse(await stack.exportState()) as { deployment: { resources: StateResource[] } }).deployment.resources;
+  const named = (all: StateResource[], name: string) => all.filter((r) => r.urn.endsWith(`::${name}`));
+
+  it("takes the counts over in place: no replacement, no mutating call, no restart", async () => {
+    const before = await resources();
+    expect(named(before, "chatwoot-counts-scale").map((r) => r.type)).toEqual(["command:local:Command"]);
+    const machines = stack.machines().map((m) => ({ id: m.id, restarts: m.restarts }));
+    const calls = stack.flyCalls().length;
+
+    stack.projectDir = REPO;
+    const up = await stack.up(true);
+    expect(up.code).toBe(0);
+    const output = text(up);
+    expect(output).not.toMatch(/replac/i);
+    expect(output).toMatch(/~ 2 updated/);
+    for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"])
+      expect(output).toContain(`~  chatwoot-fly:index:ProcessGroupCounts ${name} updated`);
+    expect(
+      stack
+        .flyCalls()
+        .slice(calls)
+        .filter((c) => c.mutating),
+    ).toEqual([]);
+    expect(stack.machines().map((m) => ({ id: m.id, restarts: m.restarts }))).toEqual(machines);
+
+    const after = await resources();
+    for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"]) {
+      const [resource] = named(after, name);
+      expect(resource.type).toBe("chatwoot-fly:index:ProcessGroupCounts");
+      expect(resource.outputs).toMatchObject({ app: "chatwoot-local", counts: { web: 1, worker: 1 } });
+      expect(named(before, name)[0].outputs).toHaveProperty("create");
+    }
+    // The next up has nothing to do.
+    const again = await stack.up(true);
+    expect(text(again)).toMatch(/\d+ unchanged/);
+    expect(text(again)).not.toMatch(/updated|created|deleted/);
+  });
+});
