@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, type SecretsRecord } from "../lib/stepContract";
-import { flyStep, stepResult, type FlyConnection } from "./flyStep";
+import { AppSecrets } from "./appSecrets";
+import type { FlyConnection } from "./flyStep";
 
 /** Arguments of {@link FlySecrets}. */
 export interface FlySecretsArgs {
@@ -11,8 +11,9 @@ export interface FlySecretsArgs {
 }
 
 /**
- * The app's secrets, staged with one `fly secrets import --stage` over stdin. Re-runs only when a
- * value changes; keys that leave `values` are unset. The deploy that follows delivers them.
+ * The app's secrets, staged with one `fly secrets import --stage` over stdin when a value changes;
+ * keys that leave `values` are unset. The deploy that follows delivers them. A secret set or unset on
+ * Fly by hand shows in `pulumi preview` after a refresh, and `pulumi up` sets it back at once.
  */
 export class FlySecrets extends pulumi.ComponentResource {
   /** Changes exactly when a secret value changes (a digest of them); the rollout depends on it. */
@@ -22,18 +23,12 @@ export class FlySecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: FlySecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("chatwoot:fly:Secrets", name, {}, opts);
-    const values = pulumi.secret(pulumi.output(args.values).apply((v) => JSON.stringify(v)));
-    const staged = flyStep(
-      `${name}-import`,
-      // Nothing runs on delete: on `pulumi destroy` the app either goes with its secrets
-      // (app.destroyOnDelete) or stays, and a kept app must keep them (DATABASE_URL, SECRET_KEY_BASE).
-      { fly: args.fly, create: "import-secrets", environment: { [ENV.secrets]: values }, secretOutput: true },
-      { parent: this },
-    );
-    const record = stepResult<SecretsRecord>(staged);
+    // The child's name is the Command's it replaces, and the alias carries that Command's state over:
+    // an upgraded stack stages the same values once (no restart), never replaces it.
+    const secrets = new AppSecrets(`${name}-import`, args, { parent: this, aliases: [{ type: "command:local:Command" }] });
     // A digest of the values: kept secret like them.
-    this.revision = record.apply((r) => r.revision);
-    this.keys = pulumi.unsecret(record.apply((r) => r.keys));
+    this.revision = pulumi.secret(secrets.revision);
+    this.keys = pulumi.unsecret(secrets.values.apply((values) => Object.keys(values).sort()));
     this.registerOutputs({ revision: this.revision, keys: this.keys });
   }
 }

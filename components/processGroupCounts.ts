@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Counts } from "../lib/counts";
 import { PROCESS_GROUP_COUNTS_TYPE, type ProcessGroupCountsProps } from "../lib/flyResources";
+import { flyAccessInputs, type InputsOf } from "./flyAccessInputs";
 import type { FlyConnection } from "./flyStep";
 
 /** Arguments of {@link ProcessGroupCounts}. */
@@ -13,9 +14,6 @@ export interface ProcessGroupCountsArgs {
   downOnly?: boolean;
 }
 
-/** Each property as the program may give it: a value or an Output of it. */
-type InputsOf<T> = { [K in keyof T]: pulumi.Input<T[K]> };
-
 /**
  * The machines of each process group, served by the chatwoot-fly provider (provider/): `pulumi refresh`
  * records how many Fly runs, `pulumi preview` shows a count changed by hand as a diff, `pulumi up`
@@ -27,13 +25,11 @@ export class ProcessGroupCounts extends pulumi.CustomResource {
 
   constructor(name: string, args: ProcessGroupCountsArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs: InputsOf<ProcessGroupCountsProps> = {
-      app: args.fly.app,
-      flyctl: args.fly.flyctl,
-      timeoutSeconds: args.fly.timeoutSeconds,
-      apiToken: args.fly.apiToken === undefined ? undefined : pulumi.secret(args.fly.apiToken),
+      ...flyAccessInputs(args.fly),
       counts: args.counts,
       downOnly: args.downOnly ?? false,
     };
-    super(PROCESS_GROUP_COUNTS_TYPE, name, inputs, opts);
+    // Secret whatever the provider answers: the engine marks it so before it reaches the state.
+    super(PROCESS_GROUP_COUNTS_TYPE, name, inputs, { ...opts, additionalSecretOutputs: ["apiToken"] });
   }
 }

@@ -3,7 +3,7 @@
  * which after `pulumi refresh` is what Fly runs. Plain values in, plain answer out.
  */
 import { countChanges } from "./counts";
-import { PROCESS_GROUP_COUNTS_REPLACE_ON, type FlyAccess, type ProcessGroupCountsProps } from "./flyResources";
+import { PROCESS_GROUP_COUNTS_REPLACE_ON, type AppSecretsProps, type FlyAccess, type ProcessGroupCountsProps } from "./flyResources";
 
 export interface FlyDiff {
   /** Whether `pulumi up` must act: an update, or a replacement when `replaces` is not empty. */
@@ -13,6 +13,15 @@ export interface FlyDiff {
 }
 
 const ACCESS_KEYS: ReadonlyArray<keyof FlyAccess> = ["flyctl", "timeoutSeconds", "apiToken"];
+
+/** Whether a new way to reach Fly came in (the state must keep it for the next read). */
+const accessChanged = (olds: FlyAccess, news: FlyAccess) => ACCESS_KEYS.some((key) => olds[key] !== news[key]);
+
+/** Whether two maps hold the same keys with the same values. */
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
 
 /**
  * ProcessGroupCounts: a group that runs another count than the config wants (only one above it with
@@ -28,6 +37,31 @@ export function diffProcessGroupCounts(olds: ProcessGroupCountsProps | undefined
     replaces.length > 0 ||
     Object.keys(lower).length + Object.keys(raise).length > 0 ||
     olds.downOnly !== news.downOnly ||
-    ACCESS_KEYS.some((key) => olds[key] !== news[key]);
+    accessChanged(olds, news);
   return { changes, replaces };
+}
+
+/** The config's side of AppSecrets; `values` undefined: not known until `pulumi up`. */
+export type AppSecretsInputs = FlyAccess & Partial<Pick<AppSecretsProps, "values" | "revision">>;
+
+/**
+ * AppSecrets: a secret added, removed or given another value is a change; after a refresh, so is one
+ * unset on Fly by hand (missing from the state) or set there by hand (CHANGED_ON_FLY in the state).
+ * `olds` undefined: the state of the Command this resource replaces, taken over with one update.
+ */
+export function diffAppSecrets(olds: AppSecretsProps | undefined, news: AppSecretsInputs): FlyDiff {
+  if (olds === undefined) return { changes: true, replaces: [] };
+  const replaces = olds.app === news.app ? [] : ["app"];
+  const changes = replaces.length > 0 || news.values === undefined || !sameRecord(olds.values, news.values) || accessChanged(olds, news);
+  return { changes, replaces };
+}
+
+/**
+ * Whether an update sets back values changed on Fly by hand: the config's values are those of the
+ * last import (same revision), yet the state after a refresh differs from them. Such values are
+ * applied at once, since no deploy follows (the rollout redeploys on a new revision only); any other
+ * update stages them for the deploy that follows, or changes nothing a machine runs.
+ */
+export function setsBackHandChanges(olds: AppSecretsProps | undefined, news: AppSecretsProps): boolean {
+  return olds !== undefined && olds.revision === news.revision && !sameRecord(olds.values, news.values);
 }

@@ -39,11 +39,42 @@ export interface ProcessGroupCountsProps extends FlyAccess {
 
 export const PROCESS_GROUP_COUNTS_TYPE = token("ProcessGroupCounts");
 
-/** Every type the provider serves. */
-export const FLY_RESOURCE_TYPES: readonly string[] = [PROCESS_GROUP_COUNTS_TYPE];
+/** The app's Fly secrets that the stack manages. */
+export interface AppSecretsProps extends FlyAccess {
+  /**
+   * Every managed secret by env name, each value a secret in the state (the provider's check splits
+   * the program's one secret map), so that a preview names the secret that changed. After a refresh,
+   * a secret unset on Fly is missing, and one set there by hand holds CHANGED_ON_FLY.
+   */
+  values: Record<string, string>;
+  /** secretsRevision of the values (lib/secretsImport.ts), computed by the provider's check; the rollout redeploys on it. */
+  revision: string;
+  /** Fly's digest of each managed secret (`fly secrets list`) as the last import left it. */
+  digests: Record<string, string>;
+}
 
-/** The only properties of a provider resource that may hold a credential; the components pass them as secrets. */
-export const FLY_CREDENTIAL_PROPS: ReadonlyArray<keyof FlyAccess> = ["apiToken"];
+export const APP_SECRETS_TYPE = token("AppSecrets");
+
+/**
+ * What a refresh puts in place of a value that Fly's digest says was changed by hand: a string no
+ * secret can hold (a NUL byte, which config validation refuses), so it never equals the config's value.
+ */
+export const CHANGED_ON_FLY = "\0changed on Fly";
+
+/**
+ * How the state holds such a value: in plain text, where every other value is a secret, so that a
+ * preview names the secret ("REDIS_URL: "changed on Fly by hand" => [secret]").
+ */
+export const CHANGED_ON_FLY_SHOWN = "changed on Fly by hand";
+
+/** Every type the provider serves. */
+export const FLY_RESOURCE_TYPES: readonly string[] = [PROCESS_GROUP_COUNTS_TYPE, APP_SECRETS_TYPE];
+
+/** The only properties of a provider resource that may hold a credential, or a digest of one; all are secrets in the state. */
+export const FLY_CREDENTIAL_PROPS: readonly string[] = ["apiToken", "values", "revision", "digests"];
+
+/** Of those, the maps whose each value is its own secret, so that a diff names the key that changed. */
+export const PER_KEY_SECRET_PROPS: readonly string[] = ["values"];
 
 /** The properties whose change means another resource: another app's machines are not these. */
 export const PROCESS_GROUP_COUNTS_REPLACE_ON: ReadonlyArray<keyof ProcessGroupCountsProps> = ["app"];

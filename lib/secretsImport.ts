@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Encodes secrets for `fly secrets import` (stdin, NAME=VALUE lines), for the parser of the flyctl this
  * stack ships (0.4.87, superfly/flyctl internal/command/secrets/parser.go). That parser has no escapes.
@@ -97,4 +99,13 @@ export function encodeSecretsForImport(secrets: Record<string, string>): string 
       .map(([name, value]) => encodeOne(name, value))
       .join("\n") + "\n"
   );
+}
+
+/**
+ * A digest of the values as they are imported: the same values give the same revision, so that the
+ * rollout, which redeploys on a new revision, redeploys exactly when a value changed. Throws
+ * UnencodableSecretError as encodeSecretsForImport does.
+ */
+export function secretsRevision(secrets: Record<string, string>): string {
+  return createHash("sha256").update(encodeSecretsForImport(secrets)).digest("hex");
 }

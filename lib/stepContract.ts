@@ -20,6 +20,8 @@ export const STEP_NAMES = [
   "scale-down",
   // What Fly runs now, changing nothing: the provider's read of ProcessGroupCounts (lib/flyResources.ts).
   "read-counts",
+  // Fly's digest of each managed secret, changing nothing: the provider's read of AppSecrets.
+  "read-secrets",
 ] as const;
 
 export type StepName = (typeof STEP_NAMES)[number];
@@ -32,6 +34,13 @@ export const ENV = {
   destroyOnDelete: "CHATWOOT_DESTROY_ON_DELETE",
   /** The app's Fly secrets to stage, as a JSON object of name to value. */
   secrets: "CHATWOOT_SECRETS",
+  /** Names of the secrets the stack set before (JSON array): those that left the config are unset. */
+  managedSecrets: "CHATWOOT_MANAGED_SECRETS",
+  /**
+   * "1": apply the secrets now (every machine restarts) instead of staging them for the deploy. For
+   * values set back after a change by hand, when no deploy follows.
+   */
+  secretsApplyNow: "CHATWOOT_SECRETS_APPLY_NOW",
   flyToken: "FLY_API_TOKEN",
   image: "CHATWOOT_IMAGE",
   flyToml: "CHATWOOT_FLY_TOML",
@@ -78,12 +87,19 @@ export interface AppRecord {
   adopted: boolean;
 }
 
-/** Result of `import-secrets`; the previous run's copy comes back in PULUMI_COMMAND_STDOUT on update and delete. */
+/** Result of `import-secrets`. */
 export interface SecretsRecord {
   /** Names of the Fly secrets this stack manages. */
   keys: string[];
-  /** A digest of the staged values: changes exactly when a value does. */
+  /** A digest of the staged values: changes exactly when a value does (lib/secretsImport.ts secretsRevision). */
   revision: string;
+  /** Fly's digest of each of them after the import (`fly secrets list`). */
+  digests: Record<string, string>;
+}
+
+/** Result of `read-secrets`: Fly's digest of each managed secret it has; a secret it lacks is absent. */
+export interface SecretDigests {
+  digests: Record<string, string>;
 }
 
 /** Machines per process group: the input of `scale`, `scale-down` and `read-counts`, and their result. */

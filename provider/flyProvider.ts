@@ -5,12 +5,14 @@
  */
 import type { Provider } from "@pulumi/pulumi/provider";
 import { randomUUID } from "node:crypto";
-import { FLY_PROVIDER_VERSION, PROCESS_GROUP_COUNTS_TYPE } from "../lib/flyResources";
+import { APP_SECRETS_TYPE, FLY_PROVIDER_VERSION, PROCESS_GROUP_COUNTS_TYPE } from "../lib/flyResources";
+import { appSecrets } from "./appSecrets";
 import { processGroupCounts } from "./processGroupCounts";
 import type { Progress, ResourceHandler } from "./resource";
 
 const HANDLERS: Record<string, ResourceHandler> = {
   [PROCESS_GROUP_COUNTS_TYPE]: processGroupCounts,
+  [APP_SECRETS_TYPE]: appSecrets,
 };
 
 /** The type token of a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
@@ -32,6 +34,7 @@ export function flyProvider(progress: (urn: string, line: string) => void): Prov
       progress(urn, line);
   return {
     version: FLY_PROVIDER_VERSION,
+    check: async (urn, _olds, news) => handlerOf(urn).check?.(news) ?? { inputs: news },
     diff: async (_id, urn, olds, news) => handlerOf(urn).diff(olds, news),
     create: async (urn, inputs) => ({ id: randomUUID(), outs: await handlerOf(urn).create(inputs, to(urn)) }),
     update: async (_id, urn, olds, news) => ({ outs: await handlerOf(urn).update(olds, news, to(urn)) }),

@@ -6,6 +6,8 @@ import type { Props } from "./props";
 export type Progress = (line: string) => void;
 
 export interface ResourceHandler {
+  /** The program's inputs as the resource keeps them; `failures` name what is wrong with them. @default the inputs as given */
+  check?(news: Props): { inputs: Props; failures?: Array<{ property: string; reason: string }> };
   /** The config against the state (after a refresh: against what Fly runs). */
   diff(olds: Props, news: Props): FlyDiff;
   /** Makes Fly match `news`; returns the state to keep. */

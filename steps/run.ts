@@ -9,7 +9,7 @@ import { StepError } from "./flyctl";
 import { migrate } from "./migrate";
 import { readCounts, scale, scaleDown } from "./counts";
 import { deploy } from "./rollout";
-import { importSecrets } from "./secrets";
+import { importSecrets, readSecrets } from "./secrets";
 
 const STEPS: Record<StepName, () => Promise<void>> = {
   "ensure-app": ensureApp,
@@ -23,6 +23,7 @@ const STEPS: Record<StepName, () => Promise<void>> = {
   scale,
   "scale-down": scaleDown,
   "read-counts": readCounts,
+  "read-secrets": readSecrets,
 };
 
 /** Runs the step named `step`; rejects with a StepError for a name that is not one. */

@@ -1,36 +1,37 @@
 /**
  * Stages the app's secrets with one `fly secrets import --stage` (values on stdin, never argv) and
  * unsets the keys this stack set before but no longer has. Staged values reach the machines with the
- * deploy that follows, so a change costs no restart of its own.
+ * deploy that follows, so a change costs no restart of its own. Values set back after a change by
+ * hand, with no deploy to follow, are applied at once instead (CHATWOOT_SECRETS_APPLY_NOW).
  */
-import { createHash } from "node:crypto";
-import { ENV, type SecretsRecord } from "../lib/stepContract";
-import { encodeSecretsForImport, UnencodableSecretError } from "../lib/secretsImport";
-import { jsonEnv, log, result, stepContext } from "./context";
+import { ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
+import { encodeSecretsForImport, secretsRevision, UnencodableSecretError } from "../lib/secretsImport";
+import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { StepError } from "./flyctl";
 
 /** One row of `flyctl secrets list --json` (flyctl 0.4.87 internal/command/secrets/list.go, SecretWithStatus). */
 interface ListedSecret {
   name: string;
+  digest: string;
 }
 
-function previousKeys(): string[] {
-  try {
-    const previous = JSON.parse(process.env.PULUMI_COMMAND_STDOUT ?? "") as SecretsRecord;
-    // Stryker disable next-line ArrayDeclaration: only keys the app has are unset (existingKeys), and no secret is named like Stryker's filler
-    return Array.isArray(previous.keys) ? previous.keys : [];
-  } catch {
-    // Stryker disable next-line ArrayDeclaration: only keys the app has are unset (existingKeys): no secret is named like the filler
-    return [];
-  }
+/** The secrets the stack set before; none when the variable is unset (the first import). */
+function managedKeys(): string[] {
+  return process.env[ENV.managedSecrets] === undefined ? [] : jsonEnv<string[]>(ENV.managedSecrets);
 }
 
 /**
- * Names of the app's secrets. A failed listing fails the step: passing over it would drop the stale
- * keys from the record, and no later run would unset them; failed, the next run retries with them.
+ * Fly's digest of each of the app's secrets. A failed listing fails the step: passing over it would
+ * drop the stale keys from the record, and no later run would unset them; failed, the next run retries.
  */
-async function existingKeys(ctx: ReturnType<typeof stepContext>): Promise<Set<string>> {
-  return new Set((await ctx.fly.json<ListedSecret[]>(["secrets", "list", "--app", ctx.app, "--json"])).map((s) => s.name));
+async function flyDigests(ctx: StepContext): Promise<Map<string, string>> {
+  const listed = await ctx.fly.json<ListedSecret[]>(["secrets", "list", "--app", ctx.app, "--json"]);
+  return new Map(listed.map((s) => [s.name, s.digest]));
+}
+
+/** The digests of `keys` that Fly has. */
+function digestsOf(all: Map<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((key) => all.has(key)).map((key) => [key, all.get(key)!]));
 }
 
 export async function importSecrets(): Promise<void> {
@@ -43,16 +44,27 @@ export async function importSecrets(): Promise<void> {
     if (error instanceof UnencodableSecretError) throw new StepError(error.message);
     throw error;
   }
-  await ctx.fly.ok(["secrets", "import", "--app", ctx.app, "--stage"], { stdin });
+  const applyNow = process.env[ENV.secretsApplyNow] === "1";
+  await ctx.fly.ok(["secrets", "import", "--app", ctx.app, ...(applyNow ? [] : ["--stage"])], { stdin });
   const keys = Object.keys(values).sort();
-  log(`staged ${keys.length} secrets on ${ctx.app}: ${keys.join(", ")}`);
-  const existing = await existingKeys(ctx);
-  const stale = previousKeys().filter((key) => !keys.includes(key) && existing.has(key));
+  log(`${applyNow ? "applied" : "staged"} ${keys.length} secrets on ${ctx.app}: ${keys.join(", ")}`);
+  const digests = await flyDigests(ctx);
+  const stale = managedKeys()
+    .filter((key) => !keys.includes(key) && digests.has(key))
+    .sort();
   if (stale.length) {
     await ctx.fly.ok(["secrets", "unset", ...stale, "--app", ctx.app, "--stage"]);
     log(`unset secrets that left the config: ${stale.join(", ")}`);
   }
   // Same values, same revision: re-running this step (e.g. for a rotated Fly token) redeploys nothing.
-  const record: SecretsRecord = { keys, revision: createHash("sha256").update(stdin).digest("hex") };
+  const record: SecretsRecord = { keys, revision: secretsRevision(values), digests: digestsOf(digests, keys) };
   result(record);
+}
+
+/** Fly's digest of each managed secret (CHATWOOT_MANAGED_SECRETS); changes nothing on Fly. */
+export async function readSecrets(): Promise<void> {
+  const ctx = stepContext();
+  const keys = managedKeys();
+  const digests: SecretDigests = { digests: digestsOf(await flyDigests(ctx), keys) };
+  result(digests);
 }

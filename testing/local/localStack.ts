@@ -285,6 +285,11 @@ export class LocalStack {
     return Object.values(readState(this.fakeFlyDir).apps["chatwoot-local"]?.machines ?? {});
   }
 
+  /** The value of the app's Fly secret `name` (Fly's vault, which only the machines read), if set. */
+  flySecret(name: string): string | undefined {
+    return readState(this.fakeFlyDir).apps["chatwoot-local"]?.secrets[name]?.value;
+  }
+
   /** GET http://127.0.0.1:<web port><path> of the first web machine. */
   async getWeb(path: string): Promise<{ status: number; body: string }> {
     const web = this.machines().find((m) => m.processGroup === "web" && m.hostPort);

@@ -28,6 +28,8 @@ describe("drift on Fly", () => {
       .map((m) => m.processGroup)
       .filter((g) => g)
       .sort();
+  /** Starts of the app's machines so far (each restart is one more). */
+  const machineStarts = () => stack.machines().reduce((n, m) => n + m.restarts, 0);
   /** Runs `op` and returns its result with the mutating flyctl calls it made. */
   async function observed(op: () => Promise<CommandResult>): Promise<{ result: CommandResult; mutating: string[] }> {
     const before = stack.flyCalls().length;
@@ -93,5 +95,27 @@ describe("drift on Fly", () => {
     expect(seen.preview).toMatch(/~ web\s*: 0 => 1\n/);
     expect(groups()).toEqual(["web", "worker"]);
     expect(seen.upCalls).toEqual(["scale count"]);
+  });
+
+  it("a secret set by hand: preview names it, up sets it back at once", async () => {
+    await stack.flyByHand(["secrets", "set", "REDIS_URL=redis://127.0.0.1:6379/9"]);
+    expect(stack.flySecret("REDIS_URL")).toBe("redis://127.0.0.1:6379/9");
+    const restarts = machineStarts();
+    const seen = await converge();
+    expect(seen.preview).toMatch(/~ REDIS_URL\s*: "changed on Fly by hand" => \[secret\]\n/);
+    expect(seen.preview).toMatch(/~ 1 to update\n/);
+    expect(stack.flySecret("REDIS_URL")).toBe("redis://127.0.0.1:6379/0");
+    // Applied at once (no deploy follows: the config's revision is the same), one restart per machine.
+    expect(seen.upCalls).toEqual(["secrets import"]);
+    expect(machineStarts() - restarts).toBe(2);
+  });
+
+  it("a secret unset by hand: up sets it again", async () => {
+    await stack.flyByHand(["secrets", "unset", "FRONTEND_URL"]);
+    expect(stack.flySecret("FRONTEND_URL")).toBeUndefined();
+    const seen = await converge();
+    expect(seen.preview).toMatch(/\+ FRONTEND_URL\s*: \[secret\]\n/);
+    expect(stack.flySecret("FRONTEND_URL")).toBe("http://localhost:3000");
+    expect(seen.upCalls).toEqual(["secrets import"]);
   });
 });

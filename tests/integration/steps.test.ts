@@ -9,7 +9,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
-import { ENV } from "../../lib/stepContract";
+import { ENV, type SecretsRecord } from "../../lib/stepContract";
+import { secretsRevision } from "../../lib/secretsImport";
 import { planOf, stagingWith } from "../support/configs";
 import { processesWith } from "../../testing/local/processes";
 import { FakeFly, resultOf } from "../support/steps";
@@ -24,7 +25,7 @@ const base = { [ENV.app]: APP, [ENV.org]: "hotdash" };
 const createApp = (fly: FakeFly, app: string) => fly.flyOk(["apps", "create", app, "--org", "hotdash", "--json"]);
 /** What a step of an unknown name prints. */
 const unknownStep = (name: string) =>
-  `error: unknown step "${name}"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down, read-counts\n`;
+  `error: unknown step "${name}"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down, read-counts, read-secrets\n`;
 
 describe("app step", () => {
   const fly = new FakeFly();
@@ -187,16 +188,47 @@ describe("secrets step", () => {
     const argv = JSON.stringify(fly.calls().map((c) => c.argv));
     for (const value of Object.values(AWKWARD)) expect(argv).not.toContain(value);
     expect(argv).not.toContain("fm2_steps-test-token");
-    expect(resultOf<{ keys: string[] }>(run).keys).toEqual(Object.keys(AWKWARD).sort());
+    const record = resultOf<SecretsRecord>(run);
+    expect(record.keys).toEqual(Object.keys(AWKWARD).sort());
+    expect(record.revision).toBe(secretsRevision(AWKWARD));
+    // Fly's own digests, as `fly secrets list` gives them.
+    expect(record.digests).toEqual(Object.fromEntries(Object.entries(secrets).map(([key, s]) => [key, s.digest])));
     expect(run.stdout + run.stderr).not.toContain("p@ss w0rd");
   });
 
+  it("applies the values at once, unstaged, when asked to (values set back after a change by hand)", async () => {
+    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify({ A: "1" }), [ENV.secretsApplyNow]: "1" });
+    expect(run.code).toBe(0);
+    expect(fly.calls().at(-2)?.argv).toEqual(["secrets", "import", "--app", APP]);
+    expect(run.stderr).toBe(`applied 1 secrets on ${APP}: A\n`);
+    await fly.flyOk(["secrets", "unset", "A", "--app", APP, "--stage"]);
+  });
+
+  it("read-secrets gives Fly's digest of each managed secret it has, and changes nothing", async () => {
+    await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify({ A: "1", B: "2", C: "3" }) });
+    const before = fly.calls().length;
+    const read = await fly.step("read-secrets", { ...base, [ENV.managedSecrets]: JSON.stringify(["A", "C", "GONE"]) });
+    expect(read.code).toBe(0);
+    const secrets = fly.state().apps[APP].secrets;
+    expect(resultOf(read)).toEqual({ digests: { A: secrets.A.digest, C: secrets.C.digest } });
+    expect(
+      fly
+        .calls()
+        .slice(before)
+        .map((c) => c.argv),
+    ).toEqual([["secrets", "list", "--app", APP, "--json"]]);
+    const none = await fly.step("read-secrets", base);
+    expect(resultOf(none)).toEqual({ digests: {} });
+    await fly.flyOk(["secrets", "unset", "A", "B", "C", "--app", APP, "--stage"]);
+  });
+
   it("unsets the keys that left the config on update, and only those", async () => {
-    const previous = (await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) })).stdout;
+    await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) });
     const rest = { ...AWKWARD } as Record<string, string>;
     delete rest.MULTI;
     delete rest.FRONTEND_URL;
-    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(rest), PULUMI_COMMAND_STDOUT: previous });
+    const managed = JSON.stringify([...Object.keys(AWKWARD), "NEVER_ON_FLY"]);
+    const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(rest), [ENV.managedSecrets]: managed });
     expect(run.code).toBe(0);
     expect(Object.keys(fly.state().apps[APP].secrets).sort()).toEqual(Object.keys(rest).sort());
     const unsets = fly.calls().filter((c) => c.command === "secrets unset");
@@ -207,10 +239,10 @@ describe("secrets step", () => {
   });
 
   it("a failed secrets list fails the step, and the next run still unsets the key that left", async () => {
-    const previous = (await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) })).stdout;
+    await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify(AWKWARD) });
     const rest = { ...AWKWARD } as Record<string, string>;
     delete rest.MULTI;
-    const env = { ...base, [ENV.secrets]: JSON.stringify(rest), PULUMI_COMMAND_STDOUT: previous };
+    const env = { ...base, [ENV.secrets]: JSON.stringify(rest), [ENV.managedSecrets]: JSON.stringify(Object.keys(AWKWARD)) };
     fly.faults([{ command: "secrets list", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", times: 1 }]);
     const failed = await fly.step("import-secrets", env);
     expect(failed.code).toBe(1);
@@ -221,26 +253,14 @@ describe("secrets step", () => {
     expect(Object.keys(fly.state().apps[APP].secrets).sort()).toEqual(Object.keys(rest).sort());
   });
 
-  it("refuses a secret flyctl cannot carry before any call, and reads a previous record it cannot parse as none", async () => {
+  it("refuses a secret flyctl cannot carry, or a list of managed secrets that is not JSON, before any call", async () => {
     const before = fly.calls().length;
     const run = await fly.step("import-secrets", { ...base, [ENV.secrets]: JSON.stringify({ "BAD-NAME": "v" }) });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('secret name "BAD-NAME" is not a valid env var name');
+    const managed = await fly.step("read-secrets", { ...base, [ENV.managedSecrets]: "not json" });
+    expect(managed.stderr).toBe(`error: environment variable ${ENV.managedSecrets} is not valid JSON\n`);
     expect(fly.calls()).toHaveLength(before);
-    for (const previous of ["not json", '{"keys": "MULTI"}']) {
-      const kept = await fly.step("import-secrets", {
-        ...base,
-        [ENV.secrets]: JSON.stringify({ A: "1" }),
-        PULUMI_COMMAND_STDOUT: previous,
-      });
-      expect(kept.code).toBe(0);
-    }
-    expect(
-      fly
-        .calls()
-        .slice(before)
-        .filter((c) => c.command === "secrets unset"),
-    ).toEqual([]);
   });
 
   it("a failed import names the call and never prints the values", async () => {
@@ -676,13 +696,14 @@ describe("rollout and counts steps", () => {
     await runMachines("web", 2);
     await runMachines("worker", 1);
     await runMachines("extra", 1);
+    const before = calls().length;
     const read = await counts("read-counts", { worker: 5, web: 0, sidekiq: 1 });
     expect(read.code).toBe(0);
     expect(resultOf(read)).toEqual({ worker: 1, web: 2, sidekiq: 0 });
     expect(read.stderr).toBe("");
     expect(
       calls()
-        .filter((c) => c.command !== "machine run")
+        .slice(before)
         .map((c) => c.argv),
     ).toEqual([["machine", "list", "--app", app, "--json"]]);
   });

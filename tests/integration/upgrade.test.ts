@@ -1,7 +1,7 @@
 /**
- * A stack deployed by the previous version, upgraded in place by this one: the counts that were
- * Commands become the provider's ProcessGroupCounts (aliased to the Commands' URNs) with no
- * replacement, no mutating flyctl call and no machine restarted. The previous version is the commit
+ * A stack deployed by the previous version, upgraded in place by this one: the counts and the
+ * secrets that were Commands become the provider's ProcessGroupCounts and AppSecrets (aliased to the
+ * Commands' URNs) with no replacement, no redeploy and no machine restarted. The previous version is the commit
  * before the provider came in, taken from git history (a shallow clone lacks it: the test says so).
  */
 import { spawnSync } from "node:child_process";
@@ -63,7 +63,7 @@ describe("upgrading a stack deployed by the previous version", () => {
     (JSON.parse(await stack.exportState()) as { deployment: { resources: StateResource[] } }).deployment.resources;
   const named = (all: StateResource[], name: string) => all.filter((r) => r.urn.endsWith(`::${name}`));
 
-  it("takes the counts over in place: no replacement, no mutating call, no restart", async () => {
+  it("takes the counts and the secrets over in place: no replacement, no redeploy, no restart", async () => {
     const before = await resources();
     expect(named(before, "chatwoot-counts-scale").map((r) => r.type)).toEqual(["command:local:Command"]);
     const machines = stack.machines().map((m) => ({ id: m.id, restarts: m.restarts }));
@@ -74,18 +74,24 @@ describe("upgrading a stack deployed by the previous version", () => {
     expect(up.code).toBe(0);
     const output = text(up);
     expect(output).not.toMatch(/replac/i);
-    expect(output).toMatch(/~ 2 updated/);
+    expect(output).toMatch(/~ 3 updated/);
     for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"])
       expect(output).toContain(`~  chatwoot-fly:index:ProcessGroupCounts ${name} updated`);
+    expect(output).toContain("~  chatwoot-fly:index:AppSecrets chatwoot-secrets-import updated");
+    // The same values staged once more (the state then holds Fly's digests); the revision is the
+    // Command's, so the rollout does not redeploy.
     expect(
       stack
         .flyCalls()
         .slice(calls)
-        .filter((c) => c.mutating),
-    ).toEqual([]);
+        .filter((c) => c.mutating)
+        .map((c) => c.argv.join(" ")),
+    ).toEqual(["secrets import --app chatwoot-local --stage"]);
     expect(stack.machines().map((m) => ({ id: m.id, restarts: m.restarts }))).toEqual(machines);
 
     const after = await resources();
+    const [secrets] = named(after, "chatwoot-secrets-import");
+    expect(secrets.type).toBe("chatwoot-fly:index:AppSecrets");
     for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"]) {
       const [resource] = named(after, name);
       expect(resource.type).toBe("chatwoot-fly:index:ProcessGroupCounts");

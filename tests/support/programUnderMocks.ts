@@ -5,6 +5,9 @@
  * language host runs it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { APP_SECRETS_TYPE } from "../../lib/flyResources";
+import { secretsRevision } from "../../lib/secretsImport";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { chatwootStack } from "../../stack";
 
@@ -43,6 +46,12 @@ export function engineConfig(plain: Record<string, unknown>, secrets: Record<str
  * and answers with its inputs, a Command with the stdout given for its name ("{}" otherwise), a
  * RandomPassword with a fixed result. `preview` as the engine would say (the preflight runs only at up).
  */
+/** A value as the mocks receive it, without the secret wrapper Pulumi serializes a secret in. */
+function unwrapSecret(value: unknown): unknown {
+  const wrapped = value as { [specialSigKey]?: string; value?: unknown } | undefined;
+  return wrapped?.[specialSigKey] === specialSecretSig ? wrapped.value : value;
+}
+
 export function setEchoMocks(
   onResource: (resource: Registered) => void,
   stdout: Record<string, string> = {},
@@ -55,6 +64,8 @@ export function setEchoMocks(
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "command:local:Command") state.stdout = stdout[args.name] ?? "{}";
         if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
+        // The provider's check computes the revision from the values (provider/appSecrets.ts).
+        if (args.type === APP_SECRETS_TYPE) state.revision = secretsRevision(unwrapSecret(args.inputs.values) as Record<string, string>);
         return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,

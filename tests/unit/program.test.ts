@@ -3,6 +3,8 @@
  * registers, their order, and where secrets flow.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { APP_SECRETS_TYPE } from "../../lib/flyResources";
+import { secretsRevision } from "../../lib/secretsImport";
 import { BAD_CONFIGS } from "../support/badConfigs";
 import { stagingRaw, stagingWith } from "../support/configs";
 import { engineConfig, recordedResources, runProgramUnderMocks, type Registered, type Transformed } from "../support/programUnderMocks";
@@ -20,7 +22,6 @@ let transformed: Transformed[] = [];
 
 const STDOUT: Record<string, string> = {
   "chatwoot-app-ensure": '{"name":"hotdash-chatwoot","org":"hotdash","adopted":false}',
-  "chatwoot-secrets-import": '{"keys":["DATABASE_URL"],"revision":"rev-1"}',
   "chatwoot-migration-run": '{"image":"chatwoot/chatwoot:v4.14.0","exitCode":0,"machine":"m1","seconds":3}',
 };
 
@@ -53,6 +54,28 @@ const countsResource = (name: string) => {
   if (!found) throw new Error(`no ProcessGroupCounts ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
   return found;
 };
+const appSecrets = () => {
+  const found = transformed.find((t) => t.type === APP_SECRETS_TYPE && t.name === "chatwoot-secrets-import");
+  if (!found) throw new Error(`no AppSecrets chatwoot-secrets-import; have ${transformed.map((t) => t.name).join(", ")}`);
+  return found;
+};
+/** The app's Fly secrets the program hands to the provider, and their revision as the provider's check computes it. */
+const stagedValues = () => value(pulumi.output(appSecrets().props.values as pulumi.Input<Record<string, string>>));
+const stagedRevision = async () => secretsRevision(await stagedValues());
+const STAGED_KEYS = [
+  "DATABASE_URL",
+  "FRONTEND_URL",
+  "MIGRATION_DATABASE_URL",
+  "POSTGRES_DATABASE",
+  "POSTGRES_HOST",
+  "POSTGRES_PASSWORD",
+  "POSTGRES_PORT",
+  "POSTGRES_USERNAME",
+  "REDIS_URL",
+  "SECRET_KEY_BASE",
+  "STORAGE_ACCESS_KEY_ID",
+  "STORAGE_SECRET_ACCESS_KEY",
+];
 const dependsOnNames = (t: Transformed) =>
   ([] as pulumi.Resource[]).concat((t.opts.dependsOn as pulumi.Resource[]) ?? []).map((r) => (r as unknown as { __name: string }).__name);
 
@@ -81,7 +104,7 @@ describe("the program on the staging stack", () => {
         "chatwoot-rollout chatwoot:index:Deployment$chatwoot:fly:Rollout",
         "chatwoot-counts chatwoot:index:Deployment$chatwoot:fly:MachineCounts",
         "chatwoot-app-ensure chatwoot:fly:App$command:local:Command",
-        "chatwoot-secrets-import chatwoot:fly:Secrets$command:local:Command",
+        "chatwoot-secrets-import chatwoot:fly:Secrets$chatwoot-fly:index:AppSecrets",
         "chatwoot-scale-down-scale chatwoot:fly:MachineCounts$chatwoot-fly:index:ProcessGroupCounts",
         "chatwoot-migration-run chatwoot:fly:Migration$command:local:Command",
         "chatwoot-rollout-deploy chatwoot:fly:Rollout$command:local:Command",
@@ -90,7 +113,7 @@ describe("the program on the staging stack", () => {
     );
   });
 
-  it("records each component's outputs in the state, the database settings as a secret", () => {
+  it("records each component's outputs in the state, the database settings as a secret", async () => {
     const outputsOf = (name: string) => recordedResources().find((r) => r.name === name)?.state;
     const migration = { image: "chatwoot/chatwoot:v4.14.0", exitCode: 0, machine: "m1", seconds: 3 };
     expect(Object.keys(outputsOf("chatwoot") ?? {}).sort()).toEqual(["appName", "budget", "image", "lastMigration", "url"]);
@@ -100,7 +123,7 @@ describe("the program on the staging stack", () => {
       lastMigration: migration,
     });
     expect(outputsOf("chatwoot-app")).toEqual({ name: "hotdash-chatwoot", adopted: false });
-    expect(outputsOf("chatwoot-secrets")).toEqual({ revision: "rev-1", keys: ["DATABASE_URL"] });
+    expect(outputsOf("chatwoot-secrets")).toEqual({ revision: secretOf(await stagedRevision()), keys: STAGED_KEYS });
     expect(outputsOf("chatwoot-scale-down")).toEqual({ counts: { web: 1, worker: 1 } });
     expect(outputsOf("chatwoot-counts")).toEqual({ counts: { web: 1, worker: 1 } });
     expect(outputsOf("chatwoot-migration")).toEqual({ last: migration });
@@ -126,9 +149,6 @@ describe("the program on the staging stack", () => {
     const logsStderr = { logging: "stderr", delete: undefined };
     expect(lines).toEqual({
       "chatwoot-app-ensure": { ...logsStderr, create: step("ensure-app"), update: step("ensure-app"), delete: step("destroy-app") },
-      // Its output names the keys it set: kept out of the engine's log. A kept app keeps its secrets on
-      // destroy; a destroyed one takes them along, so nothing runs on delete.
-      "chatwoot-secrets-import": { create: step("import-secrets"), update: step("import-secrets"), delete: undefined, logging: "none" },
       // A migration and a deploy run again only on their triggers: an update keeps the last result.
       "chatwoot-migration-run": { ...logsStderr, create: step("migrate"), update: step("keep-result") },
       "chatwoot-rollout-deploy": { ...logsStderr, create: step("deploy"), update: step("keep-result") },
@@ -142,30 +162,13 @@ describe("the program on the staging stack", () => {
     expect(key?.props).toEqual({ length: 128, special: false });
   });
 
-  it("marks secrets secret wherever they flow, including stdout of the secrets step", async () => {
-    const secretsStep = command("chatwoot-secrets-import");
-    const env = secretsStep.props.environment as Record<string, pulumi.Input<string>>;
-    expect(await pulumi.isSecret(pulumi.output(env.CHATWOOT_SECRETS))).toBe(true);
-    expect(await pulumi.isSecret(pulumi.output(env.FLY_API_TOKEN))).toBe(true);
-    expect(secretsStep.opts.additionalSecretOutputs).toEqual(["stdout", "stderr"]);
-    expect(secretsStep.props.logging).toBe("none");
-    const values = JSON.parse(await value(pulumi.output(env.CHATWOOT_SECRETS))) as Record<string, string>;
-    expect(Object.keys(values).sort()).toEqual(
-      [
-        "DATABASE_URL",
-        "FRONTEND_URL",
-        "MIGRATION_DATABASE_URL",
-        "POSTGRES_DATABASE",
-        "POSTGRES_HOST",
-        "POSTGRES_PASSWORD",
-        "POSTGRES_PORT",
-        "POSTGRES_USERNAME",
-        "REDIS_URL",
-        "SECRET_KEY_BASE",
-        "STORAGE_ACCESS_KEY_ID",
-        "STORAGE_SECRET_ACCESS_KEY",
-      ].sort(),
-    );
+  it("marks secrets secret wherever they flow: the app's secrets go to the provider as one secret map", async () => {
+    const secrets = appSecrets();
+    expect(await pulumi.isSecret(pulumi.output(secrets.props.values))).toBe(true);
+    expect(await pulumi.isSecret(pulumi.output(secrets.props.apiToken))).toBe(true);
+    expect(secrets.opts.aliases).toEqual([{ type: "command:local:Command" }]);
+    const values = await stagedValues();
+    expect(Object.keys(values).sort()).toEqual(STAGED_KEYS);
     expect(values.POSTGRES_PASSWORD).toBe(SECRETS.databasePassword);
     expect(values.DATABASE_URL).toBe(
       `postgres://postgres.hotdashstagingref0:${encodeURIComponent(SECRETS.databasePassword)}@aws-0-us-east-1.pooler.supabase.com:5432/postgres?sslmode=require`,
@@ -216,14 +219,15 @@ describe("the program on the staging stack", () => {
       "chatwoot/chatwoot:v4.14.0",
       (command("chatwoot-rollout-deploy").props.environment as Record<string, string>).CHATWOOT_FLY_TOML,
       "rolling",
-      "rev-1",
+      await stagedRevision(),
     ]);
   });
 
   it("passes the flyctl call limit to every step and to the provider's resources", () => {
-    for (const role of ["app-ensure", "secrets-import", "migration-run", "rollout-deploy"])
+    for (const role of ["app-ensure", "migration-run", "rollout-deploy"])
       expect((command(`chatwoot-${role}`).props.environment as Record<string, string>).CHATWOOT_FLYCTL_TIMEOUT_SECONDS).toBe("1800");
     for (const role of ["scale-down-scale", "counts-scale"]) expect(countsResource(`chatwoot-${role}`).props.timeoutSeconds).toBe(1800);
+    expect(appSecrets().props.timeoutSeconds).toBe(1800);
   });
 
   it("gives the counts resources the counts, which one only lowers, and the Fly token as a secret; their state is the Command's", () => {
@@ -239,7 +243,7 @@ describe("the program on the staging stack", () => {
     const env = command("chatwoot-rollout-deploy").props.environment as Record<string, pulumi.Input<string>>;
     expect(env.CHATWOOT_FLY_TOML).toContain('memory = "2048mb"');
     expect(env.CHATWOOT_STRATEGY).toBe("rolling");
-    expect(await value(pulumi.output(env.CHATWOOT_ROLLOUT_INPUTS))).toBe("rev-1");
+    expect(await value(pulumi.output(env.CHATWOOT_ROLLOUT_INPUTS))).toBe(await stagedRevision());
   });
 
   it("exports the URL, the budget per pool and the last migration", async () => {

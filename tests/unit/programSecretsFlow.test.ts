@@ -4,6 +4,7 @@
  * (CHATWOOT_SECRETS, a Pulumi secret), never fly.toml or another plain input.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { APP_SECRETS_TYPE, FLY_CREDENTIAL_PROPS, FLY_RESOURCE_TYPES } from "../../lib/flyResources";
 import { stagingRaw } from "../support/configs";
 import { engineConfig, runProgramUnderMocks, settled, type Transformed } from "../support/programUnderMocks";
 
@@ -39,29 +40,26 @@ async function runProgram(plainPatch: Record<string, unknown>, secrets: Record<s
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
-function environment(name: string): Record<string, pulumi.Input<string>> {
-  const found = transformed.find((t) => t.type === "command:local:Command" && t.name === name);
-  if (!found) throw new Error(`no Command ${name}`);
-  return found.props.environment as Record<string, pulumi.Input<string>>;
-}
-
-/** The staged Fly secrets, and whether they travel as a Pulumi secret. */
+/** The app's Fly secrets, as the program hands them to the provider's AppSecrets, and whether they travel as a Pulumi secret. */
 async function stagedSecrets(): Promise<{ values: Record<string, string>; secret: boolean }> {
-  const env = environment("chatwoot-secrets-import");
-  const out = pulumi.output(env.CHATWOOT_SECRETS);
-  return { values: JSON.parse(await value(out)) as Record<string, string>, secret: await pulumi.isSecret(out) };
+  const found = transformed.find((t) => t.type === APP_SECRETS_TYPE && t.name === "chatwoot-secrets-import");
+  if (!found) throw new Error("no AppSecrets chatwoot-secrets-import");
+  const out = pulumi.output(found.props.values as pulumi.Input<Record<string, string>>);
+  return { values: await value(out), secret: await pulumi.isSecret(out) };
 }
 
-/** Every plain input of every Command, as text (the staged secrets left out). */
+/** Every plain input of every Command and Fly provider resource, as text (the secrets left out). */
 function plainInputs(): string {
   return JSON.stringify(
     transformed
-      .filter((t) => t.type === "command:local:Command")
+      .filter((t) => t.type === "command:local:Command" || FLY_RESOURCE_TYPES.includes(t.type))
       .map((t) => {
-        const env = { ...(t.props.environment as Record<string, unknown>) };
+        const props = { ...t.props };
+        for (const key of FLY_CREDENTIAL_PROPS) delete props[key];
+        const env = { ...(props.environment as Record<string, unknown> | undefined) };
         delete env.CHATWOOT_SECRETS;
         delete env.FLY_API_TOKEN;
-        return { ...t.props, environment: env };
+        return { ...props, environment: env };
       }),
   );
 }
