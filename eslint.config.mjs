@@ -54,9 +54,13 @@ export default tseslint.config(
     regex: "^\\.\\./(?!lib/)",
     message: "provider/ imports only lib/: its resources are typed in lib/flyResources.ts, and it runs steps/ as processes",
   }),
-  boundary(["components/**/*.ts"], TESTING, {
+  boundary(["components/*.ts"], TESTING, {
     regex: "^\\.\\./(?!lib/)",
-    message: "components/ imports only lib/: it reaches steps/ through lib/stepContract.ts",
+    message: "components/ imports only lib/: it reaches steps/ through lib/stepContract.ts, the provider through lib/flyResources.ts",
+  }),
+  boundary(["components/resources/*.ts"], TESTING, {
+    regex: "^\\.\\./(?!\\.\\./lib/|flyStep$)",
+    message: "components/resources/ imports only lib/ (the provider's contract is lib/flyResources.ts) and the components' FlyConnection",
   }),
   boundary(["policies/**/*.ts"], TESTING, {
     regex: "^\\.\\./(?!lib/)",

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, type AppRecord } from "../lib/stepContract";
-import { flyStep, stepResult, type FlyConnection } from "./flyStep";
+import type { FlyConnection } from "./flyStep";
+import { App } from "./resources/app";
 
 /** Arguments of {@link FlyApp}. */
 export interface FlyAppArgs {
@@ -14,7 +14,8 @@ export interface FlyAppArgs {
 
 /**
  * The Fly app: created when missing, adopted when it already exists in the org, an error when the
- * name belongs to another org. Left in place on `pulumi destroy` unless destroyOnDelete.
+ * name belongs to another org. Left in place on `pulumi destroy` unless destroyOnDelete. An app
+ * deleted by hand is created again by the next `pulumi up` after a refresh.
  */
 export class FlyApp extends pulumi.ComponentResource {
   public readonly name: pulumi.Output<string>;
@@ -22,19 +23,11 @@ export class FlyApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: FlyAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("chatwoot:fly:App", name, {}, opts);
-    const ensure = flyStep(
-      `${name}-ensure`,
-      {
-        fly: args.fly,
-        create: "ensure-app",
-        delete: "destroy-app",
-        environment: { [ENV.org]: args.org, [ENV.destroyOnDelete]: String(args.destroyOnDelete ?? false) },
-      },
-      { parent: this },
-    );
-    const record = stepResult<AppRecord>(ensure);
-    this.name = record.apply((r) => r.name);
-    this.adopted = record.apply((r) => r.adopted);
+    // The child's name is the Command's it replaces, and the alias carries that Command's state over
+    // (the Command's delete, which could destroy the app, never runs).
+    const app = new App(`${name}-ensure`, args, { parent: this, aliases: [{ type: "command:local:Command" }] });
+    this.name = app.app;
+    this.adopted = app.adopted;
     this.registerOutputs({ name: this.name, adopted: this.adopted });
   }
 }

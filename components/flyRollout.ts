@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../lib/stepContract";
-import { flyStep, type FlyConnection } from "./flyStep";
+import type { FlyConnection } from "./flyStep";
+import { Release } from "./resources/release";
 
 /** Arguments of {@link FlyRollout}. */
 export interface FlyRolloutArgs {
@@ -25,36 +25,30 @@ export interface FlyRolloutArgs {
 }
 
 /**
- * `fly deploy` of the image with the generated fly.toml; runs (the Command is replaced) when image,
- * fly.toml, strategy or the secrets revision change, and at no other time, since a deploy restarts
- * every machine.
+ * `fly deploy` of the image with the generated fly.toml; runs when image, fly.toml, strategy or the
+ * secrets revision change, or when a refresh found another image deployed by hand, and at no other
+ * time, since a deploy restarts every machine.
  */
 export class FlyRollout extends pulumi.ComponentResource {
   public readonly image: pulumi.Output<string>;
 
   constructor(name: string, args: FlyRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
     super("chatwoot:fly:Rollout", name, {}, opts);
-    const redeployOn = pulumi.all(args.redeployOn).apply((values) => values.join(","));
-    const deploy = flyStep(
+    // The child's name is the Command's it replaces, and the alias carries that Command's state over:
+    // an upgraded stack records the release it runs, with no deploy.
+    const release = new Release(
       `${name}-deploy`,
       {
         fly: args.fly,
-        create: "deploy",
-        environment: {
-          [ENV.image]: args.image,
-          [ENV.flyToml]: args.flyToml,
-          [ENV.strategy]: args.strategy,
-          [ENV.rolloutInputs]: redeployOn,
-          // Set only when needed, so that stacks without a group at 0 see no change of inputs.
-          ...(args.groupAtZero ? { [ENV.deployUpdateOnly]: "1" } : {}),
-        },
-        // Only what the machines run restarts them: a new token, flyctl path or call limit does not.
-        triggers: [args.image, args.flyToml, args.strategy, redeployOn],
-        rerunOnUpdate: false,
+        image: args.image,
+        flyToml: args.flyToml,
+        strategy: args.strategy,
+        redeployOn: pulumi.all(args.redeployOn).apply((values) => values.join(",")),
+        updateOnly: args.groupAtZero,
       },
-      { parent: this },
+      { parent: this, aliases: [{ type: "command:local:Command" }] },
     );
-    this.image = deploy.stdout.apply(() => args.image);
+    this.image = release.image;
     this.registerOutputs({ image: this.image });
   }
 }

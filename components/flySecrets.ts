@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AppSecrets } from "./appSecrets";
+import { AppSecrets } from "./resources/appSecrets";
 import type { FlyConnection } from "./flyStep";
 
 /** Arguments of {@link FlySecrets}. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FlyConnection } from "./flyStep";
-import { ProcessGroupCounts } from "./processGroupCounts";
+import { ProcessGroupCounts } from "./resources/processGroupCounts";
 
 /** Arguments of {@link MachineCounts}. */
 export interface MachineCountsArgs {

@@ -3,7 +3,14 @@
  * which after `pulumi refresh` is what Fly runs. Plain values in, plain answer out.
  */
 import { countChanges } from "./counts";
-import { PROCESS_GROUP_COUNTS_REPLACE_ON, type AppSecretsProps, type FlyAccess, type ProcessGroupCountsProps } from "./flyResources";
+import {
+  PROCESS_GROUP_COUNTS_REPLACE_ON,
+  type AppProps,
+  type AppSecretsProps,
+  type FlyAccess,
+  type ProcessGroupCountsProps,
+  type ReleaseProps,
+} from "./flyResources";
 
 export interface FlyDiff {
   /** Whether `pulumi up` must act: an update, or a replacement when `replaces` is not empty. */
@@ -64,4 +71,48 @@ export function diffAppSecrets(olds: AppSecretsProps | undefined, news: AppSecre
  */
 export function setsBackHandChanges(olds: AppSecretsProps | undefined, news: AppSecretsProps): boolean {
   return olds !== undefined && olds.revision === news.revision && !sameRecord(olds.values, news.values);
+}
+
+/**
+ * App: another org or another choice on delete is an update (ensure-app adopts the app there), as
+ * is a new way to reach Fly; no change replaces the app, which holds every machine and secret.
+ * `olds` undefined: the state of the Command this resource replaces, taken over with one update.
+ */
+export function diffApp(olds: AppProps | undefined, news: AppProps): FlyDiff {
+  if (olds === undefined) return { changes: true, replaces: [] };
+  const changes =
+    olds.app !== news.app || olds.org !== news.org || olds.destroyOnDelete !== news.destroyOnDelete || accessChanged(olds, news);
+  return { changes, replaces: [] };
+}
+
+/** What the machines run: the release without the way to reach Fly. */
+export type ReleaseContent = Omit<ReleaseProps, keyof FlyAccess>;
+
+const RELEASE_KEYS: ReadonlyArray<keyof ReleaseContent> = ["image", "flyToml", "strategy", "redeployOn", "updateOnly"];
+
+/** Whether Fly must be given a new release: something the machines run differs (a deploy restarts each one). */
+export function releaseChanged(olds: ReleaseContent | undefined, news: ReleaseContent): boolean {
+  return olds === undefined || RELEASE_KEYS.some((key) => olds[key] !== news[key]);
+}
+
+/**
+ * Release: after a refresh, an image deployed by hand differs from the config's; so does any other
+ * change of what the machines run, and a new way to reach Fly. Another app is another resource.
+ * `olds` undefined: the state of the Command this resource replaces, taken over with one update.
+ */
+export function diffRelease(olds: ReleaseProps | undefined, news: ReleaseProps): FlyDiff {
+  if (olds === undefined) return { changes: true, replaces: [] };
+  const replaces = olds.app === news.app ? [] : ["app"];
+  return { changes: replaces.length > 0 || releaseChanged(olds, news) || accessChanged(olds, news), replaces };
+}
+
+/**
+ * The image a refresh records: the one the process groups run, all of them when they differ; the
+ * state's when no machine runs. Fly pins an image to its digest (`repo:tag@sha256:…`) when a machine
+ * is updated with it; against a configured image without a digest, the digest is left out.
+ */
+export function observedImage(images: readonly string[], stateImage: string): string {
+  const pinned = stateImage.includes("@");
+  const seen = new Set(images.map((image) => (pinned ? image : image.replace(/@sha256:[0-9a-f]+$/, ""))));
+  return seen.size === 0 ? stateImage : [...seen].sort().join(", ");
 }

@@ -67,11 +67,42 @@ export const CHANGED_ON_FLY = "\0changed on Fly";
  */
 export const CHANGED_ON_FLY_SHOWN = "changed on Fly by hand";
 
-/** Every type the provider serves. */
-export const FLY_RESOURCE_TYPES: readonly string[] = [PROCESS_GROUP_COUNTS_TYPE, APP_SECRETS_TYPE];
+/** The Fly app, created when missing or adopted from its org. */
+export interface AppProps extends FlyAccess {
+  /** Fly organization slug. */
+  org: string;
+  /** Destroy the app when the resource is deleted (`pulumi destroy`); else it is left in place. */
+  destroyOnDelete: boolean;
+  /** Whether the app existed in the org before the stack (an output). */
+  adopted?: boolean;
+}
 
-/** The only properties of a provider resource that may hold a credential, or a digest of one; all are secrets in the state. */
-export const FLY_CREDENTIAL_PROPS: readonly string[] = ["apiToken", "values", "revision", "digests"];
+export const APP_TYPE = token("App");
+
+/** What the app's process groups run: the image and the generated fly.toml, rolled out with `fly deploy`. */
+export interface ReleaseProps extends FlyAccess {
+  /** The image. After a refresh: the image the process groups run, several joined by ", " when they differ. */
+  image: string;
+  /** The generated fly.toml (lib/flyToml.ts). */
+  flyToml: string;
+  /** fly deploy --strategy. */
+  strategy: string;
+  /** Values whose change redeploys although image and fly.toml did not change (the secrets revision). */
+  redeployOn: string;
+  /** Deploy with --update-only (a process group is set to 0 machines). */
+  updateOnly: boolean;
+}
+
+export const RELEASE_TYPE = token("Release");
+
+/** Every type the provider serves. */
+export const FLY_RESOURCE_TYPES: readonly string[] = [APP_TYPE, APP_SECRETS_TYPE, RELEASE_TYPE, PROCESS_GROUP_COUNTS_TYPE];
+
+/**
+ * The only properties of a provider resource that may hold a credential, or a digest of one; all are
+ * secrets in the state. The rollout's redeployOn is the secrets revision.
+ */
+export const FLY_CREDENTIAL_PROPS: readonly string[] = ["apiToken", "values", "revision", "digests", "redeployOn"];
 
 /** Of those, the maps whose each value is its own secret, so that a diff names the key that changed. */
 export const PER_KEY_SECRET_PROPS: readonly string[] = ["values"];

@@ -20,8 +20,8 @@ export interface ListedMachine {
   name?: string;
   state?: string;
   events?: MachineEvent[];
-  /** fly_process_group for web/worker machines; chatwoot_role for the migration machine. */
-  config?: { metadata?: Record<string, string> };
+  /** fly_process_group for web/worker machines; chatwoot_role for the migration machine; the image it runs. */
+  config?: { metadata?: Record<string, string>; image?: string };
 }
 
 /** The process group a machine runs (fly deploy sets fly_process_group); none for one-off machines. */
@@ -32,6 +32,12 @@ export function groupCounts(machines: readonly ListedMachine[], groups: readonly
   const counts = Object.fromEntries(groups.map((group) => [group, 0]));
   for (const group of machines.map(processGroupOf)) if (group !== undefined && Object.hasOwn(counts, group)) counts[group]++;
   return counts;
+}
+
+/** The distinct images the machines of process groups run, sorted (one-off machines left out). */
+export function groupImages(machines: readonly ListedMachine[]): string[] {
+  const images = machines.filter((m) => processGroupOf(m) !== undefined).map((m) => m.config?.image ?? "");
+  return [...new Set(images)].sort();
 }
 
 /**

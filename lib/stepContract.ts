@@ -22,6 +22,10 @@ export const STEP_NAMES = [
   "read-counts",
   // Fly's digest of each managed secret, changing nothing: the provider's read of AppSecrets.
   "read-secrets",
+  // Whether the app exists in its org: the provider's read of App.
+  "read-app",
+  // The images the app's process groups run: the provider's read of Release.
+  "read-release",
 ] as const;
 
 export type StepName = (typeof STEP_NAMES)[number];
@@ -95,6 +99,25 @@ export interface SecretsRecord {
   revision: string;
   /** Fly's digest of each of them after the import (`fly secrets list`). */
   digests: Record<string, string>;
+}
+
+/** Result of `read-app` when the app is in its org. */
+export type AppPresence = Pick<AppRecord, "name" | "org">;
+
+/** What a read step prints when the app no longer exists on Fly (deleted by hand). */
+export interface AppMissing {
+  appMissing: true;
+}
+
+export const APP_MISSING: AppMissing = { appMissing: true };
+
+export function isAppMissing(result: unknown): result is AppMissing {
+  return typeof result === "object" && result !== null && (result as Partial<AppMissing>).appMissing === true;
+}
+
+/** Result of `read-release`: the distinct images the app's process-group machines run, sorted. */
+export interface ReleaseObservation {
+  images: string[];
 }
 
 /** Result of `read-secrets`: Fly's digest of each managed secret it has; a secret it lacks is absent. */

@@ -55,7 +55,7 @@ export const noCredentialsInPlainInputs: ResourceValidationPolicy = {
     const fix =
       args.type === COMMAND_TYPE
         ? `pass it through a secret environment variable (${CREDENTIAL_ENV_VARS.join(", ")})`
-        : `pass it as a secret property (${FLY_CREDENTIAL_PROPS.join(", ")})`;
+        : "pass a credential only as the Fly API token (apiToken) or among the app's secrets (values)";
     for (const [input, text] of Object.entries(plainInputsOf(args.type, args.props))) {
       for (const what of findCredentials(text)) {
         reportViolation(

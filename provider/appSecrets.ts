@@ -7,7 +7,8 @@
 import { diffAppSecrets, setsBackHandChanges, type AppSecretsInputs } from "../lib/flyDiff";
 import { CHANGED_ON_FLY, type AppSecretsProps } from "../lib/flyResources";
 import { secretsRevision, UnencodableSecretError } from "../lib/secretsImport";
-import { ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
+import { ENV, isAppMissing, type AppMissing, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
+import { commandState } from "./commandState";
 import { accessEnv, isUnknown, plain, toState, type Props } from "./props";
 import type { Progress, ResourceHandler } from "./resource";
 import { runStepProcess } from "./stepProcess";
@@ -18,14 +19,10 @@ function stateOf(raw: Props): AppSecretsProps | undefined {
   return typeof props.values === "object" && props.values !== null ? (props as unknown as AppSecretsProps) : undefined;
 }
 
-/** The keys a Command-era state managed: its last result (stdout) names them. */
-function commandKeys(raw: Props): string[] {
-  try {
-    const keys = (JSON.parse(String(plain(raw).stdout)) as Partial<SecretsRecord>).keys;
-    return Array.isArray(keys) ? keys : [];
-  } catch {
-    return [];
-  }
+/** The keys the Command this resource replaces set: its last result names them. */
+function managedByCommand(olds: Props | undefined): string[] {
+  const keys = olds === undefined ? undefined : (commandState(olds)?.result as Partial<SecretsRecord> | undefined)?.keys;
+  return Array.isArray(keys) ? keys : [];
 }
 
 function inputsOf(raw: Props): AppSecretsInputs {
@@ -36,7 +33,7 @@ function inputsOf(raw: Props): AppSecretsInputs {
 async function put(olds: Props | undefined, raw: Props, progress: Progress): Promise<Props> {
   const news = plain(raw) as unknown as AppSecretsProps;
   const previous = olds === undefined ? undefined : stateOf(olds);
-  const managed = previous ? Object.keys(previous.values) : olds === undefined ? [] : commandKeys(olds);
+  const managed = previous ? Object.keys(previous.values) : managedByCommand(olds);
   const applyNow = setsBackHandChanges(previous, news);
   const record = await runStepProcess<SecretsRecord>(
     "import-secrets",
@@ -68,11 +65,12 @@ export const appSecrets: ResourceHandler = {
   async read(raw, progress) {
     const state = stateOf(raw);
     if (state === undefined) throw new Error("AppSecrets: the state has no values to read");
-    const observed = await runStepProcess<SecretDigests>(
+    const observed = await runStepProcess<SecretDigests | AppMissing>(
       "read-secrets",
       { ...accessEnv(state), [ENV.managedSecrets]: JSON.stringify(Object.keys(state.values)) },
       progress,
     );
+    if (isAppMissing(observed)) return undefined;
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(state.values)) {
       const digest = observed.digests[key];

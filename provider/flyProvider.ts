@@ -5,14 +5,18 @@
  */
 import type { Provider } from "@pulumi/pulumi/provider";
 import { randomUUID } from "node:crypto";
-import { APP_SECRETS_TYPE, FLY_PROVIDER_VERSION, PROCESS_GROUP_COUNTS_TYPE } from "../lib/flyResources";
+import { APP_SECRETS_TYPE, APP_TYPE, FLY_PROVIDER_VERSION, PROCESS_GROUP_COUNTS_TYPE, RELEASE_TYPE } from "../lib/flyResources";
+import { app } from "./app";
 import { appSecrets } from "./appSecrets";
 import { processGroupCounts } from "./processGroupCounts";
+import { release } from "./release";
 import type { Progress, ResourceHandler } from "./resource";
 
 const HANDLERS: Record<string, ResourceHandler> = {
-  [PROCESS_GROUP_COUNTS_TYPE]: processGroupCounts,
+  [APP_TYPE]: app,
   [APP_SECRETS_TYPE]: appSecrets,
+  [RELEASE_TYPE]: release,
+  [PROCESS_GROUP_COUNTS_TYPE]: processGroupCounts,
 };
 
 /** The type token of a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
@@ -38,7 +42,11 @@ export function flyProvider(progress: (urn: string, line: string) => void): Prov
     diff: async (_id, urn, olds, news) => handlerOf(urn).diff(olds, news),
     create: async (urn, inputs) => ({ id: randomUUID(), outs: await handlerOf(urn).create(inputs, to(urn)) }),
     update: async (_id, urn, olds, news) => ({ outs: await handlerOf(urn).update(olds, news, to(urn)) }),
-    read: async (id, urn, props) => ({ id, ...(await handlerOf(urn).read(props ?? {}, to(urn))) }),
+    // An empty ID tells the engine the resource is gone: a refresh drops it, and the next up creates it.
+    read: async (id, urn, props) => {
+      const found = await handlerOf(urn).read(props ?? {}, to(urn));
+      return found ? { id, ...found } : { id: "", props: {} };
+    },
     delete: (_id, urn, props) => handlerOf(urn).delete(props, to(urn)),
   };
 }

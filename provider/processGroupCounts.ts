@@ -6,7 +6,7 @@
 import type { Counts } from "../lib/counts";
 import { diffProcessGroupCounts } from "../lib/flyDiff";
 import type { ProcessGroupCountsProps } from "../lib/flyResources";
-import { ENV } from "../lib/stepContract";
+import { ENV, isAppMissing, type AppMissing } from "../lib/stepContract";
 import { accessEnv, plain, toState, type Props } from "./props";
 import type { Progress, ResourceHandler } from "./resource";
 import { runStepProcess } from "./stepProcess";
@@ -38,11 +38,12 @@ export const processGroupCounts: ResourceHandler = {
   update: (_olds, news, progress) => converge(required(news), progress),
   async read(state, progress) {
     const props = required(state);
-    const counts = await runStepProcess<Counts>(
+    const counts = await runStepProcess<Counts | AppMissing>(
       "read-counts",
       { ...accessEnv(props), [ENV.counts]: JSON.stringify(props.counts) },
       progress,
     );
+    if (isAppMissing(counts)) return undefined;
     const observed = toState({ ...props, counts });
     return { props: observed, inputs: observed };
   },

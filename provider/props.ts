@@ -51,7 +51,7 @@ export function isUnknown(value: unknown): boolean {
  * The properties to keep in the state: each credential wrapped as a secret (a map's values one by
  * one, but for a value changed on Fly by hand, shown as such), nothing undefined.
  */
-export function toState(props: FlyAccess & Props): Props {
+export function toState<T extends FlyAccess>(props: T): Props {
   const state: Props = {};
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined) continue;

@@ -14,8 +14,8 @@ export interface ResourceHandler {
   create(news: Props, progress: Progress): Promise<Props>;
   /** Makes Fly match `news`; returns the state to keep. */
   update(olds: Props, news: Props, progress: Progress): Promise<Props>;
-  /** What Fly runs, as the state and as the inputs that would lead to it. */
-  read(state: Props, progress: Progress): Promise<{ props: Props; inputs: Props }>;
+  /** What Fly runs, as the state and as the inputs that would lead to it; undefined: gone from Fly (the app was deleted). */
+  read(state: Props, progress: Progress): Promise<{ props: Props; inputs: Props } | undefined>;
   /** Takes the resource off Fly, or leaves it there when that is its contract. */
   delete(state: Props, progress: Progress): Promise<void>;
 }

@@ -1,18 +1,24 @@
 /** Creates the Fly app or adopts it from the configured org (`fly apps create` is not idempotent). */
-import { ENV, type AppRecord } from "../lib/stepContract";
-import { log, requireEnv, result, stepContext } from "./context";
-import { StepError } from "./flyctl";
+import { APP_MISSING, ENV, type AppMissing, type AppPresence, type AppRecord } from "../lib/stepContract";
+import { log, requireEnv, result, stepContext, type StepContext } from "./context";
+import { appMissing, StepError } from "./flyctl";
 
 interface ListedApp {
   Name?: string;
   name?: string;
 }
 
+/** Whether the app is among the org's apps (`fly apps list` names each as Name or name). */
+async function inOrg(ctx: StepContext, org: string): Promise<boolean> {
+  const apps = await ctx.fly.json<ListedApp[]>(["apps", "list", "--org", org, "--json"]);
+  return apps.some((a) => (a.Name ?? a.name) === ctx.app);
+}
+
 export async function ensureApp(): Promise<void> {
-  const { app, fly } = stepContext();
+  const ctx = stepContext();
+  const { app, fly } = ctx;
   const org = requireEnv(ENV.org);
-  const apps = await fly.json<ListedApp[]>(["apps", "list", "--org", org, "--json"]);
-  if (apps.some((a) => (a.Name ?? a.name) === app)) {
+  if (await inOrg(ctx, org)) {
     log(`Fly app ${app} already exists in org ${org}: adopted`);
     const adopted: AppRecord = { name: app, org, adopted: true };
     result(adopted);
@@ -41,8 +47,15 @@ export async function destroyApp(): Promise<void> {
   const args = ["apps", "destroy", app, "--yes"];
   const destroyed = await fly.run(args);
   if (destroyed.code === 0) log(`destroyed Fly app ${app}`);
-  // Deleted by hand already: nothing left to destroy. flyctl's own check for a missing app reads this
-  // text (internal/command/machine/run.go: "Could not find App").
-  else if (/Could not find App/.test(destroyed.stderr + destroyed.stdout)) log(`Fly app ${app} was already gone`);
+  // Deleted by hand already: nothing left to destroy.
+  else if (appMissing(destroyed)) log(`Fly app ${app} was already gone`);
   else throw fly.failure(args, destroyed);
+}
+
+/** Whether the app still exists in its org (CHATWOOT_FLY_ORG); changes nothing on Fly. */
+export async function readApp(): Promise<void> {
+  const ctx = stepContext();
+  const org = requireEnv(ENV.org);
+  const found: AppPresence | AppMissing = (await inOrg(ctx, org)) ? { name: ctx.app, org } : APP_MISSING;
+  result(found);
 }

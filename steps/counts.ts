@@ -7,9 +7,9 @@
  */
 import { countArgs, countChanges } from "../lib/counts";
 import { groupCounts, processGroupOf, surplusMachines, type ListedMachine } from "../lib/machineOutput";
-import { ENV, type Counts } from "../lib/stepContract";
+import { APP_MISSING, ENV, type Counts } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
-import { listMachines } from "./machines";
+import { listMachines, listMachinesOfApp } from "./machines";
 
 async function retire(ctx: StepContext, machines: ListedMachine[]): Promise<void> {
   const ids = machines.map((m) => m.id);
@@ -52,5 +52,6 @@ export const scaleDown = () => scaleTo(true);
 export async function readCounts(): Promise<void> {
   const ctx = stepContext();
   const groups = Object.keys(jsonEnv<Counts>(ENV.counts));
-  result(groupCounts(await listMachines(ctx), groups));
+  const machines = await listMachinesOfApp(ctx);
+  result(machines === undefined ? APP_MISSING : groupCounts(machines, groups));
 }

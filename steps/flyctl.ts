@@ -22,6 +22,14 @@ export interface CallOptions {
 
 export class StepError extends Error {}
 
+/**
+ * Whether a failed call says the app does not exist: the Machines API answers "app not found"
+ * (flaps), the GraphQL API "Could not find App" (flyctl's own check, internal/command/machine/run.go).
+ */
+export function appMissing(result: FlyResult): boolean {
+  return /app not found|Could not find App/.test(result.stderr + result.stdout);
+}
+
 export interface Flyctl {
   /** Runs a call; resolves with its result whatever its exit code. */
   run(args: string[], options?: CallOptions): Promise<FlyResult>;
@@ -29,6 +37,8 @@ export interface Flyctl {
   ok(args: string[], options?: CallOptions): Promise<FlyResult>;
   /** Parses a call's stdout as JSON. */
   json<T>(args: string[]): Promise<T>;
+  /** Parses a call's stdout as JSON; undefined when the call failed because the app does not exist. */
+  jsonOfApp<T>(args: string[]): Promise<T | undefined>;
   /** The error for a failed call: the call, its exit code and its redacted output. */
   failure(args: string[], result: FlyResult): StepError;
 }
@@ -91,13 +101,19 @@ export function flyctl(executable: string, secrets: readonly string[], timeoutSe
     if (result.code !== 0) throw failure(args, result);
     return result;
   };
-  const json = async <T>(args: string[]) => {
-    const result = await ok(args);
+  const parse = <T>(args: string[], result: FlyResult) => {
     try {
       return JSON.parse(result.stdout) as T;
     } catch {
       throw new StepError(`${call(args)} did not print JSON: ${redact(result.stdout.slice(0, 500), secrets)}`);
     }
   };
-  return { run, ok, json, failure };
+  const json = async <T>(args: string[]) => parse<T>(args, await ok(args));
+  const jsonOfApp = async <T>(args: string[]) => {
+    const result = await run(args);
+    if (result.code !== 0 && appMissing(result)) return undefined;
+    if (result.code !== 0) throw failure(args, result);
+    return parse<T>(args, result);
+  };
+  return { run, ok, json, jsonOfApp, failure };
 }

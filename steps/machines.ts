@@ -5,3 +5,8 @@ import type { StepContext } from "./context";
 export function listMachines(ctx: StepContext): Promise<ListedMachine[]> {
   return ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
 }
+
+/** `fly machine list --json`, or undefined when the app does not exist (deleted by hand). */
+export function listMachinesOfApp(ctx: StepContext): Promise<ListedMachine[] | undefined> {
+  return ctx.fly.jsonOfApp<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
+}

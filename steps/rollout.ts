@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENV, type RolloutRecord } from "../lib/stepContract";
+import { groupImages } from "../lib/machineOutput";
+import { APP_MISSING, ENV, type ReleaseObservation, type RolloutRecord } from "../lib/stepContract";
 import { log, requireEnv, result, stepContext } from "./context";
+import { listMachinesOfApp } from "./machines";
 
 export async function deploy(): Promise<void> {
   const ctx = stepContext();
@@ -40,4 +42,11 @@ export async function deploy(): Promise<void> {
   }
   const record: RolloutRecord = { image, strategy };
   result(record);
+}
+
+/** The images the app's process groups run now; changes nothing on Fly. */
+export async function readRelease(): Promise<void> {
+  const machines = await listMachinesOfApp(stepContext());
+  const observed: ReleaseObservation | typeof APP_MISSING = machines === undefined ? APP_MISSING : { images: groupImages(machines) };
+  result(observed);
 }

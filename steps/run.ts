@@ -4,11 +4,11 @@
  * mutation testing see them.
  */
 import type { StepName } from "../lib/stepContract";
-import { destroyApp, ensureApp } from "./app";
+import { destroyApp, ensureApp, readApp } from "./app";
 import { StepError } from "./flyctl";
 import { migrate } from "./migrate";
 import { readCounts, scale, scaleDown } from "./counts";
-import { deploy } from "./rollout";
+import { deploy, readRelease } from "./rollout";
 import { importSecrets, readSecrets } from "./secrets";
 
 const STEPS: Record<StepName, () => Promise<void>> = {
@@ -24,6 +24,8 @@ const STEPS: Record<StepName, () => Promise<void>> = {
   "scale-down": scaleDown,
   "read-counts": readCounts,
   "read-secrets": readSecrets,
+  "read-app": readApp,
+  "read-release": readRelease,
 };
 
 /** Runs the step named `step`; rejects with a StepError for a name that is not one. */

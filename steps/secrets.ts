@@ -4,7 +4,7 @@
  * deploy that follows, so a change costs no restart of its own. Values set back after a change by
  * hand, with no deploy to follow, are applied at once instead (CHATWOOT_SECRETS_APPLY_NOW).
  */
-import { ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
+import { APP_MISSING, ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
 import { encodeSecretsForImport, secretsRevision, UnencodableSecretError } from "../lib/secretsImport";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { StepError } from "./flyctl";
@@ -65,6 +65,8 @@ export async function importSecrets(): Promise<void> {
 export async function readSecrets(): Promise<void> {
   const ctx = stepContext();
   const keys = managedKeys();
-  const digests: SecretDigests = { digests: digestsOf(await flyDigests(ctx), keys) };
+  const listed = await ctx.fly.jsonOfApp<ListedSecret[]>(["secrets", "list", "--app", ctx.app, "--json"]);
+  if (listed === undefined) return result(APP_MISSING);
+  const digests: SecretDigests = { digests: digestsOf(new Map(listed.map((s) => [s.name, s.digest])), keys) };
   result(digests);
 }

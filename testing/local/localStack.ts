@@ -236,9 +236,8 @@ export class LocalStack {
     return this.run("pulumi", ["refresh", "--yes", "--skip-preview", ...this.common()]);
   }
 
-  /** flyctl run by hand on the stack's app, as an operator would, through the same Fly double. */
-  async flyByHand(args: string[]): Promise<CommandResult> {
-    const argv = [...args, "--app", "chatwoot-local"];
+  /** flyctl run by hand, as an operator would, through the same Fly double. */
+  async flyByHand(argv: string[]): Promise<CommandResult> {
     const { done } = spawnCollect(this.fly.flyctl, argv, { cwd: REPO, env: { ...this.env, FLY_API_TOKEN: "by-hand" } });
     const result = await done;
     if (result.code !== 0) throw new Error(`flyctl ${argv.join(" ")} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
@@ -283,6 +282,17 @@ export class LocalStack {
   /** The stand-in's machines of the app. */
   machines(): Machine[] {
     return Object.values(readState(this.fakeFlyDir).apps["chatwoot-local"]?.machines ?? {});
+  }
+
+  /** The distinct images the app's process groups run, sorted. */
+  images(): string[] {
+    return [
+      ...new Set(
+        this.machines()
+          .filter((m) => m.processGroup)
+          .map((m) => m.config.image),
+      ),
+    ].sort();
   }
 
   /** The value of the app's Fly secret `name` (Fly's vault, which only the machines read), if set. */

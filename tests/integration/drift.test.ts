@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStack, type CommandResult } from "../../testing/local/localStack";
-import { IMAGE_OLD } from "../../testing/local/scenario";
+import { IMAGE_NEWER, IMAGE_OLD } from "../../testing/local/scenario";
 
 jest.setTimeout(600_000);
 
 if (spawnSync("pulumi", ["version"]).status !== 0)
   throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
 
+const APP = ["--app", "chatwoot-local"];
 const text = (result: CommandResult) => `${result.stdout}\n${result.stderr}`;
 
 describe("drift on Fly", () => {
@@ -70,7 +71,7 @@ describe("drift on Fly", () => {
 
   it("a worker count raised by hand: refresh records it, preview shows it, up lowers it again", async () => {
     expect(groups()).toEqual(["web", "worker"]);
-    await stack.flyByHand(["scale", "count", "worker=3", "--yes"]);
+    await stack.flyByHand(["scale", "count", "worker=3", "--yes", ...APP]);
     expect(groups()).toEqual(["web", "worker", "worker", "worker"]);
     const seen = await converge();
     expect(seen.preview).toMatch(/~ counts\s*: \{\n\s*web\s*: 1\n\s*~ worker: 3 => 1\n/);
@@ -79,7 +80,7 @@ describe("drift on Fly", () => {
   });
 
   it("a worker count lowered by hand to 0: up raises it again", async () => {
-    await stack.flyByHand(["scale", "count", "worker=0", "--yes"]);
+    await stack.flyByHand(["scale", "count", "worker=0", "--yes", ...APP]);
     expect(groups()).toEqual(["web"]);
     const seen = await converge();
     expect(seen.preview).toMatch(/~ worker: 0 => 1\n/);
@@ -89,7 +90,7 @@ describe("drift on Fly", () => {
 
   it("a web machine destroyed by hand: up makes another", async () => {
     const web = stack.machines().find((m) => m.processGroup === "web")!;
-    await stack.flyByHand(["machine", "destroy", web.id, "--force"]);
+    await stack.flyByHand(["machine", "destroy", web.id, "--force", ...APP]);
     expect(groups()).toEqual(["worker"]);
     const seen = await converge();
     expect(seen.preview).toMatch(/~ web\s*: 0 => 1\n/);
@@ -98,7 +99,7 @@ describe("drift on Fly", () => {
   });
 
   it("a secret set by hand: preview names it, up sets it back at once", async () => {
-    await stack.flyByHand(["secrets", "set", "REDIS_URL=redis://127.0.0.1:6379/9"]);
+    await stack.flyByHand(["secrets", "set", "REDIS_URL=redis://127.0.0.1:6379/9", ...APP]);
     expect(stack.flySecret("REDIS_URL")).toBe("redis://127.0.0.1:6379/9");
     const restarts = machineStarts();
     const seen = await converge();
@@ -111,11 +112,34 @@ describe("drift on Fly", () => {
   });
 
   it("a secret unset by hand: up sets it again", async () => {
-    await stack.flyByHand(["secrets", "unset", "FRONTEND_URL"]);
+    await stack.flyByHand(["secrets", "unset", "FRONTEND_URL", ...APP]);
     expect(stack.flySecret("FRONTEND_URL")).toBeUndefined();
     const seen = await converge();
     expect(seen.preview).toMatch(/\+ FRONTEND_URL\s*: \[secret\]\n/);
     expect(stack.flySecret("FRONTEND_URL")).toBe("http://localhost:3000");
     expect(seen.upCalls).toEqual(["secrets import"]);
+  });
+
+  it("another image deployed by hand: preview shows it, up deploys the config's again", async () => {
+    for (const machine of stack.machines().filter((m) => m.processGroup))
+      await stack.flyByHand(["machine", "update", machine.id, "--image", IMAGE_NEWER, "--yes", ...APP]);
+    // Fly pins the image it was given to its digest.
+    expect(stack.images()).toEqual([expect.stringMatching(new RegExp(`^${IMAGE_NEWER}@sha256:[0-9a-f]{64}$`))]);
+    const seen = await converge();
+    expect(seen.preview).toContain(`~ image         : "${IMAGE_NEWER}" => "${IMAGE_OLD}"\n`);
+    expect(stack.images()).toEqual([IMAGE_OLD]);
+    expect(seen.upCalls).toContain("deploy");
+  });
+
+  it("the app deleted by hand: refresh drops it, preview creates it again, up rebuilds app, secrets and machines", async () => {
+    await stack.flyByHand(["apps", "destroy", "chatwoot-local", "--yes"]);
+    expect(stack.machines()).toEqual([]);
+    const seen = await converge();
+    expect(seen.refresh).toMatch(/- 5 deleted\n/);
+    expect(seen.preview).toMatch(/\+ 5 to create\n/);
+    expect(seen.upCalls).toEqual(["apps create", "secrets import", "deploy"]);
+    expect(groups()).toEqual(["web", "worker"]);
+    expect(stack.images()).toEqual([IMAGE_OLD]);
+    expect(stack.flySecret("REDIS_URL")).toBe("redis://127.0.0.1:6379/0");
   });
 });

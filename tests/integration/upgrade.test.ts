@@ -1,7 +1,8 @@
 /**
- * A stack deployed by the previous version, upgraded in place by this one: the counts and the
- * secrets that were Commands become the provider's ProcessGroupCounts and AppSecrets (aliased to the
- * Commands' URNs) with no replacement, no redeploy and no machine restarted. The previous version is the commit
+ * A stack deployed by the previous version, upgraded in place by this one: the app, secrets,
+ * rollout and counts that were Commands become the provider's App, AppSecrets, Release and
+ * ProcessGroupCounts (aliased to the Commands' URNs) with no replacement, no redeploy and no machine
+ * restarted. The previous version is the commit
  * before the provider came in, taken from git history (a shallow clone lacks it: the test says so).
  */
 import { spawnSync } from "node:child_process";
@@ -16,7 +17,7 @@ jest.setTimeout(600_000);
 if (spawnSync("pulumi", ["version"]).status !== 0)
   throw new Error("pulumi is not on PATH: run the tests through scripts/test.sh (it sources toolchain/env.sh)");
 
-/** The last commit whose machine counts were command:local:Command resources. */
+/** The last commit whose Fly resources were all command:local:Command resources. */
 const PREVIOUS_VERSION = "a081e52e6feccdf589eb53cb2b73a7ff16ddcd19";
 
 /** The previous version's tree in `dir`, using this checkout's installed packages. */
@@ -30,6 +31,15 @@ function checkOut(commit: string, dir: string): void {
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
   symlinkSync(join(REPO, "policies", "node_modules"), join(dir, "policies", "node_modules"));
 }
+
+/** The resources that take a Command's state over: type, and the name they share with it. */
+const TAKEN_OVER = [
+  ["App", "chatwoot-app-ensure"],
+  ["AppSecrets", "chatwoot-secrets-import"],
+  ["ProcessGroupCounts", "chatwoot-scale-down-scale"],
+  ["Release", "chatwoot-rollout-deploy"],
+  ["ProcessGroupCounts", "chatwoot-counts-scale"],
+];
 
 const text = (result: CommandResult) => `${result.stdout}\n${result.stderr}`;
 
@@ -63,7 +73,7 @@ describe("upgrading a stack deployed by the previous version", () => {
     (JSON.parse(await stack.exportState()) as { deployment: { resources: StateResource[] } }).deployment.resources;
   const named = (all: StateResource[], name: string) => all.filter((r) => r.urn.endsWith(`::${name}`));
 
-  it("takes the counts and the secrets over in place: no replacement, no redeploy, no restart", async () => {
+  it("takes app, secrets, rollout and counts over in place: no replacement, no redeploy, no restart", async () => {
     const before = await resources();
     expect(named(before, "chatwoot-counts-scale").map((r) => r.type)).toEqual(["command:local:Command"]);
     const machines = stack.machines().map((m) => ({ id: m.id, restarts: m.restarts }));
@@ -74,10 +84,8 @@ describe("upgrading a stack deployed by the previous version", () => {
     expect(up.code).toBe(0);
     const output = text(up);
     expect(output).not.toMatch(/replac/i);
-    expect(output).toMatch(/~ 3 updated/);
-    for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"])
-      expect(output).toContain(`~  chatwoot-fly:index:ProcessGroupCounts ${name} updated`);
-    expect(output).toContain("~  chatwoot-fly:index:AppSecrets chatwoot-secrets-import updated");
+    expect(output).toMatch(/~ 5 updated/);
+    for (const [type, name] of TAKEN_OVER) expect(output).toContain(`~  chatwoot-fly:index:${type} ${name} updated`);
     // The same values staged once more (the state then holds Fly's digests); the revision is the
     // Command's, so the rollout does not redeploy.
     expect(
@@ -90,8 +98,12 @@ describe("upgrading a stack deployed by the previous version", () => {
     expect(stack.machines().map((m) => ({ id: m.id, restarts: m.restarts }))).toEqual(machines);
 
     const after = await resources();
-    const [secrets] = named(after, "chatwoot-secrets-import");
-    expect(secrets.type).toBe("chatwoot-fly:index:AppSecrets");
+    for (const [type, name] of TAKEN_OVER) {
+      expect(named(before, name).map((r) => r.type)).toEqual(["command:local:Command"]);
+      expect(named(after, name).map((r) => r.type)).toEqual([`chatwoot-fly:index:${type}`]);
+    }
+    expect(named(after, "chatwoot-app-ensure")[0].outputs).toMatchObject({ org: "local", adopted: false });
+    expect(named(after, "chatwoot-rollout-deploy")[0].outputs).toMatchObject({ image: IMAGE_OLD, strategy: "rolling" });
     for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"]) {
       const [resource] = named(after, name);
       expect(resource.type).toBe("chatwoot-fly:index:ProcessGroupCounts");

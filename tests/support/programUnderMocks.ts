@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { APP_SECRETS_TYPE } from "../../lib/flyResources";
+import { APP_SECRETS_TYPE, APP_TYPE } from "../../lib/flyResources";
 import { secretsRevision } from "../../lib/secretsImport";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { chatwootStack } from "../../stack";
@@ -66,6 +66,8 @@ export function setEchoMocks(
         if (args.type === "random:index/randomPassword:RandomPassword") state.result = "G".repeat(128);
         // The provider's check computes the revision from the values (provider/appSecrets.ts).
         if (args.type === APP_SECRETS_TYPE) state.revision = secretsRevision(unwrapSecret(args.inputs.values) as Record<string, string>);
+        // ensure-app's answer for an app it created (steps/app.ts).
+        if (args.type === APP_TYPE) state.adopted = false;
         return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,

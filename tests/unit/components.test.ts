@@ -7,7 +7,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChatwootDatabase } from "../../components/chatwootDatabase";
 import { ChatwootDeployment } from "../../components/chatwootDeployment";
 import { FlyApp } from "../../components/flyApp";
-import { ENV } from "../../lib/stepContract";
 import { planOf, SESSION_ENDPOINT, stagingRaw } from "../support/configs";
 import { setEchoMocks, type Registered } from "../support/programUnderMocks";
 
@@ -35,7 +34,7 @@ describe("the components on their own", () => {
   it("FlyApp keeps the app on destroy when destroyOnDelete is not given", async () => {
     const { registered } = await underMocks(() => new FlyApp("app", { fly, org: "hotdash" }));
     const ensure = registered.find((r) => r.name === "app-ensure");
-    expect(ensure?.inputs.environment).toMatchObject({ [ENV.org]: "hotdash", [ENV.destroyOnDelete]: "false" });
+    expect(ensure?.inputs).toMatchObject({ org: "hotdash", destroyOnDelete: false });
   });
 
   it("ChatwootDatabase refuses database admin without the direct endpoint, before creating anything in it", async () => {

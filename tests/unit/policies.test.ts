@@ -123,8 +123,8 @@ describe("the policy pack", () => {
       downOnly: false,
     };
     expect(run(noCredentialsInPlainInputs, PROCESS_GROUP_COUNTS_TYPE, props, "chatwoot-counts-scale")).toEqual([
-      "chatwoot-counts-scale: input flyctl contains a Fly API token (FlyV1 ...); it would be stored in plaintext and may reach argv or logs. Fix: pass it as a secret property (apiToken, values, revision, digests)",
-      "chatwoot-counts-scale: input flyctl contains a Fly API token; it would be stored in plaintext and may reach argv or logs. Fix: pass it as a secret property (apiToken, values, revision, digests)",
+      "chatwoot-counts-scale: input flyctl contains a Fly API token (FlyV1 ...); it would be stored in plaintext and may reach argv or logs. Fix: pass a credential only as the Fly API token (apiToken) or among the app's secrets (values)",
+      "chatwoot-counts-scale: input flyctl contains a Fly API token; it would be stored in plaintext and may reach argv or logs. Fix: pass a credential only as the Fly API token (apiToken) or among the app's secrets (values)",
     ]);
     expect(run(noCredentialsInPlainInputs, PROCESS_GROUP_COUNTS_TYPE, { ...props, flyctl: "flyctl" })).toEqual([]);
     expect(plainFlyResourceInputs({ ...props, apiToken: "t", extra: undefined })).toEqual({

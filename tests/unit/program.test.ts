@@ -3,7 +3,7 @@
  * registers, their order, and where secrets flow.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { APP_SECRETS_TYPE } from "../../lib/flyResources";
+import { FLY_CREDENTIAL_PROPS, FLY_RESOURCE_TYPES } from "../../lib/flyResources";
 import { secretsRevision } from "../../lib/secretsImport";
 import { BAD_CONFIGS } from "../support/badConfigs";
 import { stagingRaw, stagingWith } from "../support/configs";
@@ -49,16 +49,20 @@ const command = (name: string) => {
   if (!found) throw new Error(`no Command ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
   return found;
 };
-const countsResource = (name: string) => {
-  const found = transformed.find((t) => t.type === "chatwoot-fly:index:ProcessGroupCounts" && t.name === name);
-  if (!found) throw new Error(`no ProcessGroupCounts ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
+/** The resources the chatwoot-fly provider serves, by name. */
+const PROVIDER_RESOURCES = [
+  "chatwoot-app-ensure",
+  "chatwoot-secrets-import",
+  "chatwoot-scale-down-scale",
+  "chatwoot-rollout-deploy",
+  "chatwoot-counts-scale",
+];
+const providerResource = (name: string) => {
+  const found = transformed.find((t) => FLY_RESOURCE_TYPES.includes(t.type) && t.name === name);
+  if (!found) throw new Error(`no provider resource ${name}; have ${transformed.map((t) => t.name).join(", ")}`);
   return found;
 };
-const appSecrets = () => {
-  const found = transformed.find((t) => t.type === APP_SECRETS_TYPE && t.name === "chatwoot-secrets-import");
-  if (!found) throw new Error(`no AppSecrets chatwoot-secrets-import; have ${transformed.map((t) => t.name).join(", ")}`);
-  return found;
-};
+const appSecrets = () => providerResource("chatwoot-secrets-import");
 /** The app's Fly secrets the program hands to the provider, and their revision as the provider's check computes it. */
 const stagedValues = () => value(pulumi.output(appSecrets().props.values as pulumi.Input<Record<string, string>>));
 const stagedRevision = async () => secretsRevision(await stagedValues());
@@ -103,11 +107,11 @@ describe("the program on the staging stack", () => {
         "chatwoot-migration chatwoot:index:Deployment$chatwoot:fly:Migration",
         "chatwoot-rollout chatwoot:index:Deployment$chatwoot:fly:Rollout",
         "chatwoot-counts chatwoot:index:Deployment$chatwoot:fly:MachineCounts",
-        "chatwoot-app-ensure chatwoot:fly:App$command:local:Command",
+        "chatwoot-app-ensure chatwoot:fly:App$chatwoot-fly:index:App",
         "chatwoot-secrets-import chatwoot:fly:Secrets$chatwoot-fly:index:AppSecrets",
         "chatwoot-scale-down-scale chatwoot:fly:MachineCounts$chatwoot-fly:index:ProcessGroupCounts",
         "chatwoot-migration-run chatwoot:fly:Migration$command:local:Command",
-        "chatwoot-rollout-deploy chatwoot:fly:Rollout$command:local:Command",
+        "chatwoot-rollout-deploy chatwoot:fly:Rollout$chatwoot-fly:index:Release",
         "chatwoot-counts-scale chatwoot:fly:MachineCounts$chatwoot-fly:index:ProcessGroupCounts",
       ].sort(),
     );
@@ -146,12 +150,9 @@ describe("the program on the staging stack", () => {
         .map((t) => [t.name, { create: t.props.create, update: t.props.update, delete: t.props.delete, logging: t.props.logging }]),
     );
     const step = (name: string) => `node -r ts-node/register/transpile-only steps/main.ts ${name}`;
-    const logsStderr = { logging: "stderr", delete: undefined };
+    // The one Command left: the migration runs again only on its triggers; an update keeps the last result.
     expect(lines).toEqual({
-      "chatwoot-app-ensure": { ...logsStderr, create: step("ensure-app"), update: step("ensure-app"), delete: step("destroy-app") },
-      // A migration and a deploy run again only on their triggers: an update keeps the last result.
-      "chatwoot-migration-run": { ...logsStderr, create: step("migrate"), update: step("keep-result") },
-      "chatwoot-rollout-deploy": { ...logsStderr, create: step("deploy"), update: step("keep-result") },
+      "chatwoot-migration-run": { logging: "stderr", delete: undefined, create: step("migrate"), update: step("keep-result") },
     });
   });
 
@@ -177,10 +178,12 @@ describe("the program on the staging stack", () => {
     expect(values.SECRET_KEY_BASE).toMatch(/^[A-Za-z0-9]{128}$/);
   });
 
-  it("puts no secret value in a command line, trigger, plain env or the fly.toml", () => {
+  it("puts no secret value in a command line, trigger, plain env, plain provider input or the fly.toml", () => {
     const plainParts = transformed
-      .filter((t) => t.type === "command:local:Command")
       .map((t) => {
+        if (FLY_RESOURCE_TYPES.includes(t.type))
+          return JSON.stringify(Object.entries(t.props).filter(([key]) => !FLY_CREDENTIAL_PROPS.includes(key)));
+        if (t.type !== "command:local:Command") return "";
         const env = { ...(t.props.environment as Record<string, unknown>) };
         delete env.CHATWOOT_SECRETS;
         delete env.FLY_API_TOKEN;
@@ -211,39 +214,25 @@ describe("the program on the staging stack", () => {
     });
   });
 
-  it("redeploys only on image, fly.toml, strategy or secrets revision changes (triggers)", async () => {
-    // A rotated token or a new flyctl call limit must not restart every machine.
-    expect(command("chatwoot-rollout-deploy").props.update).toContain("steps/main.ts keep-result");
-    const triggers = command("chatwoot-rollout-deploy").props.triggers as pulumi.Input<string>[];
-    expect(await Promise.all(triggers.map((t) => value(pulumi.output(t))))).toEqual([
-      "chatwoot/chatwoot:v4.14.0",
-      (command("chatwoot-rollout-deploy").props.environment as Record<string, string>).CHATWOOT_FLY_TOML,
-      "rolling",
-      await stagedRevision(),
-    ]);
+  it("passes the flyctl call limit to the migration step and to every provider resource", () => {
+    expect((command("chatwoot-migration-run").props.environment as Record<string, string>).CHATWOOT_FLYCTL_TIMEOUT_SECONDS).toBe("1800");
+    for (const name of PROVIDER_RESOURCES) expect(providerResource(name).props.timeoutSeconds).toBe(1800);
   });
 
-  it("passes the flyctl call limit to every step and to the provider's resources", () => {
-    for (const role of ["app-ensure", "migration-run", "rollout-deploy"])
-      expect((command(`chatwoot-${role}`).props.environment as Record<string, string>).CHATWOOT_FLYCTL_TIMEOUT_SECONDS).toBe("1800");
-    for (const role of ["scale-down-scale", "counts-scale"]) expect(countsResource(`chatwoot-${role}`).props.timeoutSeconds).toBe(1800);
-    expect(appSecrets().props.timeoutSeconds).toBe(1800);
-  });
-
-  it("gives the counts resources the counts, which one only lowers, and the Fly token as a secret; their state is the Command's", () => {
+  it("gives each provider resource its inputs and the Fly token as a secret; each takes over the Command of its name", () => {
     const access = { app: "hotdash-chatwoot", flyctl: "flyctl", timeoutSeconds: 1800, apiToken: secretOf(SECRETS.flyApiToken) };
     const stateOf = (name: string) => recordedResources().find((r) => r.name === name)?.state;
+    expect(stateOf("chatwoot-app-ensure")).toEqual({ ...access, org: "hotdash", destroyOnDelete: false, adopted: false });
     expect(stateOf("chatwoot-scale-down-scale")).toEqual({ ...access, counts: { web: 1, worker: 1 }, downOnly: true });
     expect(stateOf("chatwoot-counts-scale")).toEqual({ ...access, counts: { web: 1, worker: 1 }, downOnly: false });
-    for (const name of ["chatwoot-scale-down-scale", "chatwoot-counts-scale"])
-      expect(countsResource(name).opts.aliases).toEqual([{ type: "command:local:Command" }]);
+    for (const name of PROVIDER_RESOURCES) expect(providerResource(name).opts.aliases).toEqual([{ type: "command:local:Command" }]);
   });
 
-  it("deploys the generated fly.toml with the staging memory and redeploys on a secrets revision", async () => {
-    const env = command("chatwoot-rollout-deploy").props.environment as Record<string, pulumi.Input<string>>;
-    expect(env.CHATWOOT_FLY_TOML).toContain('memory = "2048mb"');
-    expect(env.CHATWOOT_STRATEGY).toBe("rolling");
-    expect(await value(pulumi.output(env.CHATWOOT_ROLLOUT_INPUTS))).toBe(await stagedRevision());
+  it("deploys the image and the generated fly.toml with the staging memory, and redeploys on a secrets revision", async () => {
+    const release = recordedResources().find((r) => r.name === "chatwoot-rollout-deploy")?.state ?? {};
+    expect(release).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", strategy: "rolling", updateOnly: false });
+    expect(release.flyToml).toContain('memory = "2048mb"');
+    expect(release.redeployOn).toEqual(secretOf(await stagedRevision()));
   });
 
   it("exports the URL, the budget per pool and the last migration", async () => {
@@ -412,17 +401,17 @@ describe("database admin", () => {
 });
 
 describe("a process group set to 0", () => {
-  const deployEnv = () => command("chatwoot-rollout-deploy").props.environment as Record<string, unknown>;
+  const updateOnly = () => providerResource("chatwoot-rollout-deploy").props.updateOnly;
 
   it("deploys with --update-only, so that flyctl gives that group no machine", async () => {
     const processes = structuredClone(stagingRaw().processes) as Record<string, Record<string, unknown>>;
     processes.worker.count = 0;
     await runProgram(configFor({ processes }));
-    expect(deployEnv().CHATWOOT_DEPLOY_UPDATE_ONLY).toBe("1");
+    expect(updateOnly()).toBe(true);
   });
 
-  it("leaves the deploy's inputs as they were when no group is at 0", async () => {
+  it("deploys as usual when no group is at 0", async () => {
     await runProgram(configFor());
-    expect(deployEnv()).not.toHaveProperty("CHATWOOT_DEPLOY_UPDATE_ONLY");
+    expect(updateOnly()).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
  * (tests/integration/drift.test.ts).
  */
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { APP_SECRETS_TYPE, PROCESS_GROUP_COUNTS_TYPE } from "../../lib/flyResources";
+import { FLY_RESOURCE_TYPES, PROCESS_GROUP_COUNTS_TYPE } from "../../lib/flyResources";
 import { engineAddress } from "../../provider/engineLog";
 import { flyProvider, typeOfUrn } from "../../provider/flyProvider";
 import { accessEnv, plain, toState } from "../../provider/props";
@@ -34,7 +34,7 @@ describe("flyProvider", () => {
   it("refuses a type it does not serve, naming the ones it does", async () => {
     const provider = flyProvider(() => undefined);
     await expect(provider.diff!("id", urnOf("chatwoot-fly:index:Other"), {}, {})).rejects.toThrow(
-      `chatwoot-fly serves ${PROCESS_GROUP_COUNTS_TYPE}, ${APP_SECRETS_TYPE}; not chatwoot-fly:index:Other`,
+      `chatwoot-fly serves ${FLY_RESOURCE_TYPES.join(", ")}; not chatwoot-fly:index:Other`,
     );
   });
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { APP_SECRETS_TYPE, type AppSecretsProps, type FlyAccess } from "../lib/flyResources";
-import type { FlyConnection } from "./flyStep";
+import { APP_SECRETS_TYPE, type AppSecretsProps, type FlyAccess } from "../../lib/flyResources";
+import type { FlyConnection } from "../flyStep";
 import { flyAccessInputs, type InputsOf } from "./flyAccessInputs";
 
 /** Arguments of {@link AppSecrets}. */

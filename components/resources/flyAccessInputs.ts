@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { FlyAccess } from "../lib/flyResources";
-import type { FlyConnection } from "./flyStep";
+import type { FlyAccess } from "../../lib/flyResources";
+import type { FlyConnection } from "../flyStep";
 
 /** Each property as the program may give it: a value or an Output of it. */
 export type InputsOf<T> = { [K in keyof T]: pulumi.Input<T[K]> };

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Counts } from "../lib/counts";
-import { PROCESS_GROUP_COUNTS_TYPE, type ProcessGroupCountsProps } from "../lib/flyResources";
+import type { Counts } from "../../lib/counts";
+import { PROCESS_GROUP_COUNTS_TYPE, type ProcessGroupCountsProps } from "../../lib/flyResources";
 import { flyAccessInputs, type InputsOf } from "./flyAccessInputs";
-import type { FlyConnection } from "./flyStep";
+import type { FlyConnection } from "../flyStep";
 
 /** Arguments of {@link ProcessGroupCounts}. */
 export interface ProcessGroupCountsArgs {

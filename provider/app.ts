@@ -1,0 +1,57 @@
+/**
+ * App (lib/flyResources.ts): read is whether the app is still in its org (steps/app.ts `read-app`);
+ * create and update are `ensure-app` (create, or adopt from the org); delete is `destroy-app`, which
+ * leaves the app in place unless destroyOnDelete.
+ */
+import { diffApp } from "../lib/flyDiff";
+import type { AppProps } from "../lib/flyResources";
+import { ENV, isAppMissing, type AppMissing, type AppPresence, type AppRecord } from "../lib/stepContract";
+import { commandState } from "./commandState";
+import { accessEnv, plain, toState, type Props } from "./props";
+import type { Progress, ResourceHandler } from "./resource";
+import { runStepProcess } from "./stepProcess";
+
+/** The state, or undefined for a state the Command this resource replaces wrote (no `org`). */
+function stateOf(raw: Props): AppProps | undefined {
+  const props = plain(raw);
+  return typeof props.org === "string" ? (props as unknown as AppProps) : undefined;
+}
+
+const appEnv = (props: AppProps) => ({
+  ...accessEnv(props),
+  [ENV.org]: props.org,
+  [ENV.destroyOnDelete]: String(props.destroyOnDelete),
+});
+
+/** Whether the app existed before the stack, as first recorded: ensure-app adopts an app the stack made, too. */
+function adoptedBefore(olds: Props | undefined, news: AppProps): boolean | undefined {
+  if (olds === undefined) return undefined;
+  const previous = stateOf(olds);
+  if (previous) return previous.app === news.app ? previous.adopted : undefined;
+  const record = commandState(olds)?.result as Partial<AppRecord> | undefined;
+  return record?.name === news.app ? record.adopted : undefined;
+}
+
+async function ensure(olds: Props | undefined, raw: Props, progress: Progress): Promise<Props> {
+  const news = plain(raw) as unknown as AppProps;
+  const record = await runStepProcess<AppRecord>("ensure-app", appEnv(news), progress);
+  return toState({ ...news, adopted: adoptedBefore(olds, news) ?? record.adopted });
+}
+
+export const app: ResourceHandler = {
+  diff: (olds, news) => diffApp(stateOf(olds), plain(news) as unknown as AppProps),
+  create: (news, progress) => ensure(undefined, news, progress),
+  update: (olds, news, progress) => ensure(olds, news, progress),
+  async read(raw, progress) {
+    const state = stateOf(raw);
+    if (state === undefined) throw new Error("App: the state has no org to look the app up in");
+    const found = await runStepProcess<AppPresence | AppMissing>("read-app", appEnv(state), progress);
+    if (isAppMissing(found)) return undefined;
+    const props = toState(state);
+    return { props, inputs: toState({ ...state, adopted: undefined }) };
+  },
+  async delete(raw, progress) {
+    const state = stateOf(raw);
+    if (state) await runStepProcess("destroy-app", appEnv(state), progress);
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * Release (lib/flyResources.ts): read is the image the process groups run (steps/rollout.ts
+ * `read-release`); create is `deploy`; update deploys only when something the machines run changed
+ * (a deploy restarts each machine), else it only records the new way to reach Fly; delete leaves
+ * the machines running, as the Command it replaces did.
+ */
+import { diffRelease, observedImage, releaseChanged, type ReleaseContent } from "../lib/flyDiff";
+import type { ReleaseProps } from "../lib/flyResources";
+import { ENV, isAppMissing, type AppMissing, type ReleaseObservation } from "../lib/stepContract";
+import { commandState } from "./commandState";
+import { accessEnv, plain, toState, type Props } from "./props";
+import type { Progress, ResourceHandler } from "./resource";
+import { runStepProcess } from "./stepProcess";
+
+/** The state, or undefined for a state the Command this resource replaces wrote (no `image`). */
+function stateOf(raw: Props): ReleaseProps | undefined {
+  const props = plain(raw);
+  return typeof props.image === "string" ? (props as unknown as ReleaseProps) : undefined;
+}
+
+/** What the machines run by the last deploy: from the state, or from the environment of the Command it replaces. */
+function deployed(raw: Props): ReleaseContent | undefined {
+  const state = stateOf(raw);
+  if (state) return state;
+  const env = commandState(raw)?.environment;
+  return (
+    env && {
+      image: env[ENV.image],
+      flyToml: env[ENV.flyToml],
+      strategy: env[ENV.strategy],
+      redeployOn: env[ENV.rolloutInputs],
+      updateOnly: env[ENV.deployUpdateOnly] === "1",
+    }
+  );
+}
+
+async function roll(olds: Props | undefined, raw: Props, progress: Progress): Promise<Props> {
+  const news = plain(raw) as unknown as ReleaseProps;
+  if (releaseChanged(olds === undefined ? undefined : deployed(olds), news))
+    await runStepProcess(
+      "deploy",
+      {
+        ...accessEnv(news),
+        [ENV.image]: news.image,
+        [ENV.flyToml]: news.flyToml,
+        [ENV.strategy]: news.strategy,
+        ...(news.updateOnly ? { [ENV.deployUpdateOnly]: "1" } : {}),
+      },
+      progress,
+    );
+  return toState(news);
+}
+
+export const release: ResourceHandler = {
+  diff: (olds, news) => diffRelease(stateOf(olds), plain(news) as unknown as ReleaseProps),
+  create: (news, progress) => roll(undefined, news, progress),
+  update: (olds, news, progress) => roll(olds, news, progress),
+  async read(raw, progress) {
+    const state = stateOf(raw);
+    if (state === undefined) throw new Error("Release: the state has no image to compare");
+    const observed = await runStepProcess<ReleaseObservation | AppMissing>("read-release", accessEnv(state), progress);
+    if (isAppMissing(observed)) return undefined;
+    const props = toState({ ...state, image: observedImage(observed.images, state.image) });
+    return { props, inputs: props };
+  },
+  delete: async () => undefined,
+};
