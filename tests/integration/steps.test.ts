@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
-import { ENV, type SecretsRecord } from "../../lib/stepContract";
+import { APP_MISSING, ENV, type SecretsRecord } from "../../lib/stepContract";
 import { secretsRevision } from "../../lib/secretsImport";
 import { planOf, stagingWith } from "../support/configs";
 import { processesWith } from "../../testing/local/processes";
@@ -25,7 +25,7 @@ const base = { [ENV.app]: APP, [ENV.org]: "hotdash" };
 const createApp = (fly: FakeFly, app: string) => fly.flyOk(["apps", "create", app, "--org", "hotdash", "--json"]);
 /** What a step of an unknown name prints. */
 const unknownStep = (name: string) =>
-  `error: unknown step "${name}"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down, read-counts, read-secrets\n`;
+  `error: unknown step "${name}"; expected one of ensure-app, destroy-app, import-secrets, migrate, keep-result, deploy, scale, scale-down, read-counts, read-secrets, read-app, read-release\n`;
 
 describe("app step", () => {
   const fly = new FakeFly();
@@ -81,6 +81,37 @@ describe("app step", () => {
       code: 0,
       stderr: expect.stringContaining("Fly app steps-app-destroy was already gone"),
     });
+  });
+
+  it("read-app finds the app in its org only, and changes nothing", async () => {
+    await createApp(fly, "steps-app-read");
+    const before = fly.calls().length;
+    const found = await fly.step("read-app", { ...base, [ENV.app]: "steps-app-read" });
+    expect(found.code).toBe(0);
+    expect(resultOf(found)).toEqual({ name: "steps-app-read", org: "hotdash" });
+    expect(resultOf(await fly.step("read-app", { ...base, [ENV.app]: "steps-app-never" }))).toEqual(APP_MISSING);
+    expect(resultOf(await fly.step("read-app", { ...base, [ENV.app]: "steps-app-read", [ENV.org]: "personal" }))).toEqual(APP_MISSING);
+    expect(
+      fly
+        .calls()
+        .slice(before)
+        .map((c) => c.command),
+    ).toEqual(["apps list", "apps list", "apps list"]);
+  });
+
+  it("the other reads say the app is missing when it was deleted, and fail on any other error", async () => {
+    const gone = { ...base, [ENV.app]: "steps-app-deleted", [ENV.counts]: '{"web":1}', [ENV.managedSecrets]: '["A"]' };
+    for (const step of ["read-counts", "read-secrets", "read-release"]) {
+      const read = await fly.step(step, gone);
+      expect({ step, code: read.code, result: resultOf(read) }).toEqual({ step, code: 0, result: APP_MISSING });
+    }
+    await createApp(fly, "steps-app-unreadable");
+    fly.faults([{ command: "machine list", mode: "fail", exitCode: 1, stderr: "Error: 503 Service Unavailable", times: 1 }]);
+    const failed = await fly.step("read-release", { ...gone, [ENV.app]: "steps-app-unreadable" });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe(
+      "error: `flyctl machine list --app steps-app-unreadable --json` exited 1: Error: failed to list VMs: 503 Service Unavailable\n",
+    );
   });
 
   it("a failed destroy fails the step", async () => {
@@ -549,6 +580,7 @@ describe("migration step", () => {
 describe("rollout and counts steps", () => {
   const fly = new FakeFly();
   const IMAGE = "chatwoot/chatwoot:v4.14.0";
+  const IMAGE_OTHER = "chatwoot/chatwoot:v4.14.1";
   let app = "";
   let n = 0;
   const env = () => ({ ...base, [ENV.app]: app });
@@ -573,7 +605,7 @@ describe("rollout and counts steps", () => {
       [ENV.flyToml]: planOf(stagingWith({ app: { name: app }, rails: { railsMaxThreads: 1, sidekiqConcurrency: 2 } })).flyToml,
       ...over,
     });
-  const counts = (step: "scale" | "scale-down" | "read-counts", target: Record<string, number>) =>
+  const counts = (step: "scale" | "scale-down" | "read-counts" | "read-release", target: Record<string, number>) =>
     fly.step(step, { ...env(), [ENV.counts]: JSON.stringify(target) });
   /** Machines of a process group without a deploy (quicker): what scale-down reads is the group. */
   const runMachines = async (group: string, count: number) => {
@@ -690,6 +722,36 @@ describe("rollout and counts steps", () => {
       .map((c) => (webs.includes(c.argv[2]) ? "web" : workers.includes(c.argv[2]) ? "worker" : c.argv[2]));
     expect(stopped).toEqual(["web", "worker"]);
     expect(groups()).toEqual(["web", "worker"]);
+  });
+
+  it("read-release gives the distinct images the process groups run, leaving one-off machines out", async () => {
+    const empty = await counts("read-release", {});
+    expect(resultOf(empty)).toEqual({ images: [] });
+    await runMachines("web", 2);
+    await fly.flyOk([
+      "machine",
+      "run",
+      IMAGE_OTHER,
+      "--app",
+      app,
+      "--region",
+      "iad",
+      "--metadata",
+      "fly_process_group=worker",
+      "--",
+      "sleep",
+      "600",
+    ]);
+    await fly.flyOk(["machine", "run", "busybox:1", "--app", app, "--region", "iad", "--", "sleep", "600"]);
+    const read = await counts("read-release", {});
+    expect(read.code).toBe(0);
+    // As Fly records them: `machine run` pins each image to its digest.
+    expect(resultOf(read)).toEqual({
+      images: [
+        expect.stringMatching(new RegExp(`^${IMAGE}@sha256:[0-9a-f]{64}$`)),
+        expect.stringMatching(new RegExp(`^${IMAGE_OTHER}@sha256:`)),
+      ],
+    });
   });
 
   it("read-counts reports the machines of each asked group, 0 for one with none, and changes nothing", async () => {

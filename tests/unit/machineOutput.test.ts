@@ -7,6 +7,7 @@ import {
   exitCodeOf,
   exitedBeforeRunSawItStart,
   groupCounts,
+  groupImages,
   launchedMachineId,
   processGroupOf,
   surplusMachines,
@@ -133,5 +134,23 @@ describe("groupCounts", () => {
 
   it("counts nothing for a group named like an Object member", () => {
     expect(groupCounts([inGroup("a", "constructor"), inGroup("b", "toString")], ["web"])).toEqual({ web: 0 });
+  });
+});
+
+describe("groupImages", () => {
+  const running = (id: string, image: string, group?: string): ListedMachine => ({
+    id,
+    config: { image, metadata: group === undefined ? {} : { fly_process_group: group } },
+  });
+
+  it("gives each image the process groups run once, sorted, leaving one-off machines out", () => {
+    const machines = [
+      running("a", "b:2", "web"),
+      running("b", "a:1", "worker"),
+      running("c", "b:2", "web"),
+      running("d", "busybox", undefined),
+    ];
+    expect(groupImages(machines)).toEqual(["a:1", "b:2"]);
+    expect(groupImages([])).toEqual([]);
   });
 });
