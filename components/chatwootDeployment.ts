@@ -152,6 +152,7 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
         statementTimeout: plan.migration.statementTimeout,
         region: plan.app.primaryRegion,
         endpoint: plan.endpoints.migration,
+        budget: plan.budgetInput,
       },
       { parent: this, dependsOn: [secrets, scaleDown] },
     );

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { BudgetInput } from "../lib/budget";
 import type { Endpoint } from "../lib/endpoints";
 import { ENV, type MigrationRecord, type MigrationSettings, type MigrationSpec } from "../lib/stepContract";
 import { flyStep, stepResult, type FlyConnection } from "./flyStep";
@@ -9,6 +10,8 @@ export interface MigrationMachineArgs extends MigrationSettings {
   fly: FlyConnection;
   /** Endpoint the migration connects to; its URL reaches the machine as the MIGRATION_DATABASE_URL secret. */
   endpoint: Endpoint;
+  /** What the connection budget was computed from (the plan's budgetInput); the step checks it against the machines that run. */
+  budget: BudgetInput;
 }
 
 /**
@@ -29,6 +32,7 @@ export class MigrationMachine extends pulumi.ComponentResource {
       statementTimeout: args.statementTimeout,
       region: args.region,
       endpoint: `${args.endpoint.kind} ${args.endpoint.host}:${args.endpoint.port}`,
+      budget: args.budget,
     };
     const run = flyStep(
       `${name}-run`,

@@ -3,7 +3,7 @@
  * no Outputs). The program builds its resources from it, passes it to the top component (where the
  * policy pack reads it at preview time) and the checker evaluates the same rules on it.
  */
-import { computeBudget, connectionsPerMachine, type PoolBudget, type Strategy } from "./budget";
+import { computeBudget, connectionsPerMachine, type BudgetInput, type PoolBudget, type Strategy } from "./budget";
 import { runtimeEnv, PROCESS_GROUPS, type ProcessGroup } from "./chatwoot";
 import type { EndpointKind, PlainConfig } from "./config/schema";
 import type { Endpoint } from "./endpoints";
@@ -36,6 +36,8 @@ export interface DeploymentPlan {
   consoleReserve: number;
   headroomPercent: number;
   budget: PoolBudget[];
+  /** What the budget was computed from: the migration checks it again against the machines that run (lib/budget.ts migrationOverflow). */
+  budgetInput: BudgetInput;
   /**
    * Server connections the app role may hold (its CONNECTION LIMIT when database.admin manages it):
    * the direct server's peak, which includes the pooler backends, plus the console reserve.
@@ -113,7 +115,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
   ) as Record<ProcessGroup, GroupPlan>;
   const limits = endpointLimits(config);
   const migrationConnections = connectionsPerMachine("migration", config.rails);
-  const budget = computeBudget({
+  const budgetInput: BudgetInput = {
     groups: PROCESS_GROUPS.map((group) => ({
       role: group,
       machines: groups[group].count,
@@ -126,7 +128,8 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     poolerBackendsPerPool: limits.session?.limit ?? 0,
     poolersShareDirectServer: db.provider === "supabase",
     poolersSharePoolSize: db.provider === "supabase",
-  });
+  };
+  const budget = computeBudget(budgetInput);
   const env = runtimeEnv(config);
   const stop = stopSettings(config);
   return {
@@ -146,6 +149,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
     consoleReserve: config.budget.consoleReserve,
     headroomPercent: config.budget.headroomPercent,
     budget,
+    budgetInput,
     roleConnectionLimit: roleConnectionLimit(budget, config.budget.consoleReserve, limits.session?.limit),
     database: { provider: db.provider, name: db.name, dataApiHardened: db.dataApiHardened },
     storage: config.storage,

@@ -7,6 +7,8 @@
  * Pulumi secrets, and the policy pack checks every other variable for credentials.
  */
 
+import type { BudgetInput } from "./budget";
+
 /** Every step `steps/main.ts` serves; a Command names one of these. */
 export const STEP_NAMES = [
   "ensure-app",
@@ -148,6 +150,8 @@ export interface MigrationSettings {
 export interface MigrationSpec extends MigrationSettings {
   /** Which endpoint the migration uses (kind host:port), for messages. */
   endpoint: string;
+  /** What the connection budget was computed from: checked again against the machines that run before the migration starts. */
+  budget: BudgetInput;
 }
 
 /** Result of `migrate`. */

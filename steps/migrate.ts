@@ -4,7 +4,8 @@
  * `fly machine list --json` (the Machines API machine object). The machine is destroyed afterwards,
  * whatever happened. Any failure stops `pulumi up` before the rollout step.
  */
-import { exitCodeOf, exitedBeforeRunSawItStart, launchedMachineId, type ListedMachine } from "../lib/machineOutput";
+import { migrationOverflow } from "../lib/budget";
+import { exitCodeOf, exitedBeforeRunSawItStart, groupCounts, launchedMachineId, type ListedMachine } from "../lib/machineOutput";
 import { ENV, type MigrationRecord, type MigrationSpec } from "../lib/stepContract";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { cancelled } from "./cancellation";
@@ -42,8 +43,8 @@ async function findMachine(ctx: StepContext, match: (m: ListedMachine) => boolea
  * behind, possibly still holding connections: remove it before a new migration starts. The stack
  * lock guarantees no other migration of this stack is running.
  */
-async function removeLeftovers(ctx: StepContext): Promise<void> {
-  for (const machine of await listMachines(ctx)) {
+async function removeLeftovers(ctx: StepContext, machines: ListedMachine[]): Promise<void> {
+  for (const machine of machines) {
     if (machine.config?.metadata?.[ROLE_KEY] !== ROLE_VALUE) continue;
     log(`migration machine ${machine.id} (${machine.state ?? "unknown state"}) was left by an interrupted run`);
     await destroy(ctx, machine.id);
@@ -65,7 +66,11 @@ export async function migrate(): Promise<void> {
   const ctx = stepContext();
   const name = `migrate-${Date.now().toString(36)}`;
   const started = Date.now();
-  await removeLeftovers(ctx);
+  const machines = await listMachines(ctx);
+  await removeLeftovers(ctx, machines);
+  // The budget holds for the planned counts; a group scaled up by hand since would overflow a pool.
+  const overflow = migrationOverflow(spec.budget, groupCounts(machines, spec.budget.groups.map((g) => g.role)));
+  if (overflow) throw new StepError(overflow);
   log(`running ${spec.command.join(" ")} in ${spec.image} on the ${spec.endpoint} endpoint (machine ${name})`);
   const runArgs = [
     "machine",

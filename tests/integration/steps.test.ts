@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { APP_MISSING, ENV, type SecretsRecord } from "../../lib/stepContract";
+import { migrationOverflow } from "../../lib/budget";
+import { launchedMachineId } from "../../lib/machineOutput";
 import { secretsRevision } from "../../lib/secretsImport";
 import { planOf, stagingWith } from "../support/configs";
 import { processesWith } from "../../testing/local/processes";
@@ -359,6 +361,13 @@ describe("a step run as a Command runs it: a child process of steps/main.ts", ()
   });
 });
 
+const launchedId = (stdout: string) => launchedMachineId(stdout) ?? "";
+
+/** A budget with web 1 and worker 1 on the session pool and the migration on it too (lib/budget.ts). */
+const BUDGET = planOf(
+  stagingWith({ database: { migrations: "session" }, rails: { railsMaxThreads: 2, sidekiqConcurrency: 6 } }),
+).budgetInput;
+
 describe("migration step", () => {
   const fly = new FakeFly();
   const database = `steps_migrate_${process.pid}`;
@@ -372,6 +381,7 @@ describe("migration step", () => {
       statementTimeout: "600s",
       region: "iad",
       endpoint: "direct 127.0.0.1:5432",
+      budget: BUDGET,
       ...over,
     });
 
@@ -407,6 +417,42 @@ describe("migration step", () => {
       expect.arrayContaining(["--restart", "no", "--vm-memory", "1024", "--env", "POSTGRES_STATEMENT_TIMEOUT=600s", "--"]),
     );
     expect(JSON.stringify(runCall?.argv)).not.toContain("postgres://");
+  });
+
+  it("does not start beside more machines than the budget counted, when they would overflow the migration's pool", async () => {
+    const workers: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await fly.flyOk([
+        "machine",
+        "run",
+        "busybox:1",
+        "--app",
+        APP,
+        "--region",
+        "iad",
+        "--metadata",
+        "fly_process_group=worker",
+        "--",
+        "sleep",
+        "600",
+      ]);
+      workers.push(launchedId(run.stdout));
+    }
+    try {
+      const before = fly.calls().length;
+      const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`error: ${migrationOverflow(BUDGET, { web: 0, worker: 3 })}\n`);
+      expect(run.stderr).toContain("worker runs 3 machines where the budget counted 1");
+      expect(
+        fly
+          .calls()
+          .slice(before)
+          .map((c) => c.command),
+      ).toEqual(["machine list"]);
+    } finally {
+      for (const id of workers) await fly.flyOk(["machine", "destroy", id, "--app", APP, "--force"]);
+    }
   });
 
   it("reads exit code 0 of a migration that ended before flyctl saw it start (machine run exits 1 then)", async () => {

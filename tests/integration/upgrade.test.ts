@@ -84,7 +84,10 @@ describe("upgrading a stack deployed by the previous version", () => {
     expect(up.code).toBe(0);
     const output = text(up);
     expect(output).not.toMatch(/replac/i);
-    expect(output).toMatch(/~ 5 updated/);
+    // The five taken over, and two updates of inputs only: the Deployment's plan and the migration's
+    // environment now carry what the budget was computed from (the migration keeps its last result).
+    expect(output).toMatch(/~ 7 updated/);
+    expect(output).toContain("~  command:local:Command chatwoot-migration-run updated");
     for (const [type, name] of TAKEN_OVER) expect(output).toContain(`~  chatwoot-fly:index:${type} ${name} updated`);
     // The same values staged once more (the state then holds Fly's digests); the revision is the
     // Command's, so the rollout does not redeploy.

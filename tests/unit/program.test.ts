@@ -212,6 +212,12 @@ describe("the program on the staging stack", () => {
       region: "iad",
       endpoint: "direct db.hotdashstagingref0.supabase.co:5432",
     });
+    // What the budget was computed from, for the step to check against the machines that run.
+    expect(spec.budget.groups.map((g: { role: string; machines: number }) => [g.role, g.machines])).toEqual([
+      ["web", 1],
+      ["worker", 1],
+    ]);
+    expect(spec.budget.limits.session).toEqual({ limit: 15, source: expect.stringContaining("pool_size") });
   });
 
   it("passes the flyctl call limit to the migration step and to every provider resource", () => {
