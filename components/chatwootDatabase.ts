@@ -1,5 +1,6 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+import { withAliases } from "./aliases";
 import type { Endpoint } from "../lib/endpoints";
 import {
   CREATED_EXTENSIONS,
@@ -102,7 +103,7 @@ export class ChatwootDatabase extends pulumi.ComponentResource {
   public readonly secretEnv: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ChatwootDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("chatwoot:database:Database", name, {}, opts);
+    super("chatwoot:database:ChatwootDatabase", name, {}, withAliases(opts, "chatwoot:database:Database"));
     const { app, migration } = args.endpoints;
     const managed = args.admin ? this.manage(name, args.admin, args.endpoints.direct, args.password) : [];
     const preflight = args.preflight;

@@ -3,7 +3,8 @@ import * as random from "@pulumi/random";
 import type { PoolBudget } from "../lib/budget";
 import { DEFAULT_FLYCTL_TIMEOUT_SECONDS } from "../lib/config/schema";
 import type { DeploymentPlan } from "../lib/plan";
-import { encodePlanInput } from "../lib/planInput";
+import { DEPLOYMENT_TYPE, encodePlanInput } from "../lib/planInput";
+import { withAliases } from "./aliases";
 import type { MigrationRecord } from "../lib/stepContract";
 import { ChatwootDatabase } from "./chatwootDatabase";
 import { FlyApp } from "./flyApp";
@@ -74,7 +75,8 @@ export class ChatwootDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: ChatwootDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     // The plan is the component's input: the policy pack reads it during preview (lib/planInput.ts).
-    super("chatwoot:index:Deployment", name, { plan: encodePlanInput(args.plan) }, opts);
+    // The token was chatwoot:index:Deployment before it took the class name: the alias keeps such stacks in place.
+    super(DEPLOYMENT_TYPE, name, { plan: encodePlanInput(args.plan) }, withAliases(opts, "chatwoot:index:Deployment"));
     const { plan } = args;
     const baseFly = {
       flyctl: args.flyctl,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withAliases } from "./aliases";
 import type { FlyConnection } from "./flyStep";
 import { App } from "./resources/app";
 
@@ -22,7 +23,7 @@ export class FlyApp extends pulumi.ComponentResource {
   public readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: FlyAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("chatwoot:fly:App", name, {}, opts);
+    super("chatwoot:fly:FlyApp", name, {}, withAliases(opts, "chatwoot:fly:App"));
     // The child's name is the Command's it replaces, and the alias carries that Command's state over
     // (the Command's delete, which could destroy the app, never runs).
     const app = new App(`${name}-ensure`, args, { parent: this, aliases: [{ type: "command:local:Command" }] });

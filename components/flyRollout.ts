@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withAliases } from "./aliases";
 import type { FlyConnection } from "./flyStep";
 import { Release } from "./resources/release";
 
@@ -33,7 +34,7 @@ export class FlyRollout extends pulumi.ComponentResource {
   public readonly image: pulumi.Output<string>;
 
   constructor(name: string, args: FlyRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("chatwoot:fly:Rollout", name, {}, opts);
+    super("chatwoot:fly:FlyRollout", name, {}, withAliases(opts, "chatwoot:fly:Rollout"));
     // The child's name is the Command's it replaces, and the alias carries that Command's state over:
     // an upgraded stack records the release it runs, with no deploy.
     const release = new Release(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withAliases } from "./aliases";
 import { AppSecrets } from "./resources/appSecrets";
 import type { FlyConnection } from "./flyStep";
 
@@ -22,7 +23,7 @@ export class FlySecrets extends pulumi.ComponentResource {
   public readonly keys: pulumi.Output<string[]>;
 
   constructor(name: string, args: FlySecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("chatwoot:fly:Secrets", name, {}, opts);
+    super("chatwoot:fly:FlySecrets", name, {}, withAliases(opts, "chatwoot:fly:Secrets"));
     // The child's name is the Command's it replaces, and the alias carries that Command's state over:
     // an upgraded stack stages the same values once (no restart), never replaces it.
     const secrets = new AppSecrets(`${name}-import`, args, { parent: this, aliases: [{ type: "command:local:Command" }] });

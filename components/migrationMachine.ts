@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withAliases } from "./aliases";
 import type { BudgetInput } from "../lib/budget";
 import type { Endpoint } from "../lib/endpoints";
 import { ENV, type MigrationRecord, type MigrationSettings, type MigrationSpec } from "../lib/stepContract";
@@ -23,7 +24,7 @@ export class MigrationMachine extends pulumi.ComponentResource {
   public readonly last: pulumi.Output<MigrationRecord>;
 
   constructor(name: string, args: MigrationMachineArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("chatwoot:fly:Migration", name, {}, opts);
+    super("chatwoot:fly:MigrationMachine", name, {}, withAliases(opts, "chatwoot:fly:Migration"));
     const spec: MigrationSpec = {
       image: args.image,
       command: args.command,

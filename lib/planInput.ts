@@ -12,6 +12,9 @@
  */
 import type { DeploymentPlan } from "./plan";
 
+/** Type token of the component whose `plan` input this is (components/chatwootDeployment.ts): its class name. */
+export const DEPLOYMENT_TYPE = "chatwoot:index:ChatwootDeployment";
+
 /** The text the component passes as its `plan` input. */
 export function encodePlanInput(plan: DeploymentPlan): string {
   return JSON.stringify(plan);

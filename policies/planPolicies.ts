@@ -4,11 +4,10 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { DeploymentPlan } from "../lib/plan";
-import { decodePlanInput } from "../lib/planInput";
+import { decodePlanInput, DEPLOYMENT_TYPE } from "../lib/planInput";
 import { PLAN_RULES, planCredentials, type PlanRule } from "../lib/rules";
 
 /** Type token of components/chatwootDeployment.ts. */
-export const DEPLOYMENT_TYPE = "chatwoot:index:Deployment";
 
 /**
  * The last plan text read and its plan. The pack's server calls every policy in turn on one resource,

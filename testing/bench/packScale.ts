@@ -73,7 +73,7 @@ export async function packScale(say: (line?: string) => void): Promise<PackScale
     say("## 5. Policy pack by number of pools (generated configs, real engine)");
     say("");
     say(
-      `\`testing/bench/pools\`: N \`chatwoot:index:Deployment\` components, each carrying a plan built by lib/plan.ts from a validated config with its own pool (project ref) and compute size, no Fly steps. Medians of ${ROUNDS} interleaved runs; program transpile-only and \`PULUMI_SKIP_CHECKPOINTS=true\` in both columns.`,
+      `\`testing/bench/pools\`: N \`chatwoot:index:ChatwootDeployment\` components, each carrying a plan built by lib/plan.ts from a validated config with its own pool (project ref) and compute size, no Fly steps. Medians of ${ROUNDS} interleaved runs; program transpile-only and \`PULUMI_SKIP_CHECKPOINTS=true\` in both columns.`,
     );
     say("");
     say(

@@ -251,7 +251,7 @@ export class LocalStack {
 
   /** `pulumi destroy`, after unprotecting the generated SECRET_KEY_BASE as the README says to. */
   async destroy(): Promise<CommandResult> {
-    const urn = `urn:pulumi:${STACK}::chatwoot-fly::chatwoot:index:Deployment$random:index/randomPassword:RandomPassword::chatwoot-secret-key-base`;
+    const urn = `urn:pulumi:${STACK}::chatwoot-fly::chatwoot:index:ChatwootDeployment$random:index/randomPassword:RandomPassword::chatwoot-secret-key-base`;
     await this.run("pulumi", ["state", "unprotect", urn, "--yes", "--stack", STACK, "-C", this.projectDir]);
     return this.run("pulumi", ["destroy", "--yes", "--skip-preview", ...this.common()]);
   }

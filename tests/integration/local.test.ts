@@ -71,7 +71,7 @@ describe("the local target, a to f", () => {
     expect(outputs.image).toBe(scenario.IMAGE_NEW);
     expect(outputs.lastMigration).toMatchObject({ image: scenario.IMAGE_NEW, exitCode: 0 });
     const state = await stack.exportState();
-    expect(state).toContain('"type": "chatwoot:fly:Migration"');
+    expect(state).toContain('"type": "chatwoot:fly:MigrationMachine"');
     stack.lastState = state;
   });
 

@@ -68,13 +68,13 @@ function parsePreview(result: Run): Preview {
 /** The components and Commands every staging preview plans (secretKeyBase decides the RandomPassword). */
 const STAGING_TYPES = {
   "pulumi:pulumi:Stack": 1,
-  "chatwoot:index:Deployment": 1,
-  "chatwoot:fly:App": 1,
-  "chatwoot:fly:Secrets": 1,
-  "chatwoot:fly:Migration": 1,
-  "chatwoot:fly:Rollout": 1,
+  "chatwoot:index:ChatwootDeployment": 1,
+  "chatwoot:fly:FlyApp": 1,
+  "chatwoot:fly:FlySecrets": 1,
+  "chatwoot:fly:MigrationMachine": 1,
+  "chatwoot:fly:FlyRollout": 1,
   "chatwoot:fly:MachineCounts": 2, // chatwoot-scale-down before the migration, chatwoot-counts after the rollout
-  "chatwoot:database:Database": 1,
+  "chatwoot:database:ChatwootDatabase": 1,
   "command:local:Command": 6,
 };
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
@@ -207,8 +207,8 @@ describe("pulumi preview of the staging stack with the policy pack", () => {
   test("--diff shows the Deployment's plan field by field: the CLI decodes its JSON text (lib/planInput.ts)", async () => {
     const result = await pulumi(["preview", "-C", REPO, "--stack", STACK, "--config-file", configs.staging, "--diff", "--non-interactive"]);
     if (result.code !== 0) throw new Error(`pulumi preview --diff exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-    const deployment = result.stdout.slice(result.stdout.indexOf("chatwoot:index:Deployment"));
-    expect(deployment).toMatch(/^chatwoot:index:Deployment: \(create\)\n.*\n\s+plan: \(json\) \{\n/);
+    const deployment = result.stdout.slice(result.stdout.indexOf("chatwoot:index:ChatwootDeployment"));
+    expect(deployment).toMatch(/^chatwoot:index:ChatwootDeployment: \(create\)\n.*\n\s+plan: \(json\) \{\n/);
     // Nested keys each on their own line, as an object's would be, not one escaped string.
     expect(deployment).toMatch(/\n\s+app\s+: \{\n(\s+\w+\s*: .*\n)*\s+primaryRegion\s*: "iad"\n/);
     expect(deployment).not.toContain('{\\"app\\"');

@@ -101,6 +101,36 @@ describe("upgrading a stack deployed by the previous version", () => {
     expect(stack.machines().map((m) => ({ id: m.id, restarts: m.restarts }))).toEqual(machines);
 
     const after = await resources();
+    // The components took their class names as type tokens; the aliases kept them, and their children, in place.
+    const componentTypes = (all: StateResource[]) =>
+      all
+        .filter((r) => r.type.startsWith("chatwoot:"))
+        .map((r) => r.type)
+        .sort();
+    expect(componentTypes(before)).toEqual([
+      "chatwoot:database:Database",
+      "chatwoot:fly:App",
+      "chatwoot:fly:MachineCounts",
+      "chatwoot:fly:MachineCounts",
+      "chatwoot:fly:Migration",
+      "chatwoot:fly:Rollout",
+      "chatwoot:fly:Secrets",
+      "chatwoot:index:Deployment",
+    ]);
+    expect(componentTypes(after)).toEqual([
+      "chatwoot:database:ChatwootDatabase",
+      "chatwoot:fly:FlyApp",
+      "chatwoot:fly:FlyRollout",
+      "chatwoot:fly:FlySecrets",
+      "chatwoot:fly:MachineCounts",
+      "chatwoot:fly:MachineCounts",
+      "chatwoot:fly:MigrationMachine",
+      "chatwoot:index:ChatwootDeployment",
+    ]);
+    // Nothing else came or went but the provider that now serves the Fly resources.
+    const providers = (all: StateResource[]) => all.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.type);
+    expect(after.length - providers(after).length).toBe(before.length - providers(before).length);
+    expect(providers(after)).toContain("pulumi:providers:chatwoot-fly");
     for (const [type, name] of TAKEN_OVER) {
       expect(named(before, name).map((r) => r.type)).toEqual(["command:local:Command"]);
       expect(named(after, name).map((r) => r.type)).toEqual([`chatwoot-fly:index:${type}`]);

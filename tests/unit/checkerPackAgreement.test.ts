@@ -63,7 +63,7 @@ async function preview(plain: Record<string, unknown>): Promise<Verdict> {
       });
     }
   }
-  if (!registered.some((r) => r.type === "chatwoot:index:Deployment" && r.inputs.plan)) {
+  if (!registered.some((r) => r.type === "chatwoot:index:ChatwootDeployment" && r.inputs.plan)) {
     throw new Error("the Deployment component carried no plan: the pack would check nothing");
   }
   return { refused: mandatory.length > 0, text: all.join("\n") };

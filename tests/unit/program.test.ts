@@ -98,20 +98,20 @@ describe("the program on the staging stack", () => {
     expect(records.map((r) => `${r.name} ${r.qualifiedType}`).sort()).toEqual(
       [
         "chatwoot-fly-staging pulumi:pulumi:Stack",
-        "chatwoot pulumi:pulumi:Stack$chatwoot:index:Deployment",
-        "chatwoot-app chatwoot:index:Deployment$chatwoot:fly:App",
-        "chatwoot-db chatwoot:index:Deployment$chatwoot:database:Database",
-        "chatwoot-secret-key-base chatwoot:index:Deployment$random:index/randomPassword:RandomPassword",
-        "chatwoot-secrets chatwoot:index:Deployment$chatwoot:fly:Secrets",
-        "chatwoot-scale-down chatwoot:index:Deployment$chatwoot:fly:MachineCounts",
-        "chatwoot-migration chatwoot:index:Deployment$chatwoot:fly:Migration",
-        "chatwoot-rollout chatwoot:index:Deployment$chatwoot:fly:Rollout",
-        "chatwoot-counts chatwoot:index:Deployment$chatwoot:fly:MachineCounts",
-        "chatwoot-app-ensure chatwoot:fly:App$chatwoot-fly:index:App",
-        "chatwoot-secrets-import chatwoot:fly:Secrets$chatwoot-fly:index:AppSecrets",
+        "chatwoot pulumi:pulumi:Stack$chatwoot:index:ChatwootDeployment",
+        "chatwoot-app chatwoot:index:ChatwootDeployment$chatwoot:fly:FlyApp",
+        "chatwoot-db chatwoot:index:ChatwootDeployment$chatwoot:database:ChatwootDatabase",
+        "chatwoot-secret-key-base chatwoot:index:ChatwootDeployment$random:index/randomPassword:RandomPassword",
+        "chatwoot-secrets chatwoot:index:ChatwootDeployment$chatwoot:fly:FlySecrets",
+        "chatwoot-scale-down chatwoot:index:ChatwootDeployment$chatwoot:fly:MachineCounts",
+        "chatwoot-migration chatwoot:index:ChatwootDeployment$chatwoot:fly:MigrationMachine",
+        "chatwoot-rollout chatwoot:index:ChatwootDeployment$chatwoot:fly:FlyRollout",
+        "chatwoot-counts chatwoot:index:ChatwootDeployment$chatwoot:fly:MachineCounts",
+        "chatwoot-app-ensure chatwoot:fly:FlyApp$chatwoot-fly:index:App",
+        "chatwoot-secrets-import chatwoot:fly:FlySecrets$chatwoot-fly:index:AppSecrets",
         "chatwoot-scale-down-scale chatwoot:fly:MachineCounts$chatwoot-fly:index:ProcessGroupCounts",
-        "chatwoot-migration-run chatwoot:fly:Migration$command:local:Command",
-        "chatwoot-rollout-deploy chatwoot:fly:Rollout$chatwoot-fly:index:Release",
+        "chatwoot-migration-run chatwoot:fly:MigrationMachine$command:local:Command",
+        "chatwoot-rollout-deploy chatwoot:fly:FlyRollout$chatwoot-fly:index:Release",
         "chatwoot-counts-scale chatwoot:fly:MachineCounts$chatwoot-fly:index:ProcessGroupCounts",
       ].sort(),
     );
@@ -141,6 +141,20 @@ describe("the program on the staging stack", () => {
     expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-migration")!)).toEqual(["chatwoot-secrets", "chatwoot-scale-down"]);
     expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-rollout")!)).toEqual(["chatwoot-migration"]);
     expect(dependsOnNames(transformed.find((t) => t.name === "chatwoot-counts")!)).toEqual(["chatwoot-rollout"]);
+  });
+
+  it("types each component with its class name, and keeps its earlier type as an alias so that stacks made before stay in place", () => {
+    const components = transformed.filter((t) => t.type.startsWith("chatwoot:"));
+    expect(Object.fromEntries(components.map((t) => [t.name, [t.type, t.opts.aliases]]))).toEqual({
+      chatwoot: ["chatwoot:index:ChatwootDeployment", [{ type: "chatwoot:index:Deployment" }]],
+      "chatwoot-app": ["chatwoot:fly:FlyApp", [{ type: "chatwoot:fly:App" }]],
+      "chatwoot-db": ["chatwoot:database:ChatwootDatabase", [{ type: "chatwoot:database:Database" }]],
+      "chatwoot-secrets": ["chatwoot:fly:FlySecrets", [{ type: "chatwoot:fly:Secrets" }]],
+      "chatwoot-scale-down": ["chatwoot:fly:MachineCounts", undefined],
+      "chatwoot-migration": ["chatwoot:fly:MigrationMachine", [{ type: "chatwoot:fly:Migration" }]],
+      "chatwoot-rollout": ["chatwoot:fly:FlyRollout", [{ type: "chatwoot:fly:Rollout" }]],
+      "chatwoot-counts": ["chatwoot:fly:MachineCounts", undefined],
+    });
   });
 
   it("runs fixed step command lines; every input travels in the environment", () => {
@@ -363,7 +377,10 @@ describe("database admin", () => {
       [...Object.keys(SECRETS), "adminPassword"].map((k) => `chatwoot:${k}`),
     );
     await new Promise((r) => setTimeout(r, 50));
-    const inDatabase = (type: string, state: Record<string, unknown>) => ({ qualifiedType: `chatwoot:database:Database$${type}`, state });
+    const inDatabase = (type: string, state: Record<string, unknown>) => ({
+      qualifiedType: `chatwoot:database:ChatwootDatabase$${type}`,
+      state,
+    });
     const byName = Object.fromEntries(
       recordedResources()
         .filter((r) => r.qualifiedType.includes("postgresql"))

@@ -23,7 +23,7 @@ const urnOf = (qualifiedType: string) => `urn:pulumi:staging::chatwoot-fly::${qu
 
 describe("typeOfUrn", () => {
   it("reads the resource's own type, after its parents' types", () => {
-    expect(typeOfUrn(urnOf(`chatwoot:index:Deployment$chatwoot:fly:MachineCounts$${PROCESS_GROUP_COUNTS_TYPE}`))).toBe(
+    expect(typeOfUrn(urnOf(`chatwoot:index:ChatwootDeployment$chatwoot:fly:MachineCounts$${PROCESS_GROUP_COUNTS_TYPE}`))).toBe(
       PROCESS_GROUP_COUNTS_TYPE,
     );
     expect(typeOfUrn(urnOf(PROCESS_GROUP_COUNTS_TYPE))).toBe(PROCESS_GROUP_COUNTS_TYPE);

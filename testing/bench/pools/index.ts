@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentPlan } from "../../../lib/plan";
 import { encodePlanInput } from "../../../lib/planInput";
-import { DEPLOYMENT_TYPE } from "../../../policies/planPolicies";
+import { DEPLOYMENT_TYPE } from "../../../lib/planInput";
 import { poolPlan } from "../poolPlans";
 
 class Deployment extends pulumi.ComponentResource {
