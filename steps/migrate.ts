@@ -69,7 +69,13 @@ export async function migrate(): Promise<void> {
   const machines = await listMachines(ctx);
   await removeLeftovers(ctx, machines);
   // The budget holds for the planned counts; a group scaled up by hand since would overflow a pool.
-  const overflow = migrationOverflow(spec.budget, groupCounts(machines, spec.budget.groups.map((g) => g.role)));
+  const overflow = migrationOverflow(
+    spec.budget,
+    groupCounts(
+      machines,
+      spec.budget.groups.map((g) => g.role),
+    ),
+  );
   if (overflow) throw new StepError(overflow);
   log(`running ${spec.command.join(" ")} in ${spec.image} on the ${spec.endpoint} endpoint (machine ${name})`);
   const runArgs = [
