@@ -5,11 +5,11 @@
  */
 import { diffApp } from "../lib/flyDiff";
 import type { AppProps } from "../lib/flyResources";
-import { ENV, isAppMissing, type AppMissing, type AppPresence, type AppRecord } from "../lib/stepContract";
+import { ENV, type AppPresence, type AppRecord } from "../lib/stepContract";
 import { commandState } from "./commandState";
 import { accessEnv, plain, toState, type Props } from "./props";
-import type { Progress, ResourceHandler } from "./resource";
-import { runStepProcess } from "./stepProcess";
+import { readable, type Progress, type ResourceHandler } from "./resource";
+import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The state, or undefined for a state the Command this resource replaces wrote (no `org`). */
 function stateOf(raw: Props): AppProps | undefined {
@@ -43,12 +43,9 @@ export const app: ResourceHandler = {
   create: (news, progress) => ensure(undefined, news, progress),
   update: (olds, news, progress) => ensure(olds, news, progress),
   async read(raw, progress) {
-    const state = stateOf(raw);
-    if (state === undefined) throw new Error("App: the state has no org to look the app up in");
-    const found = await runStepProcess<AppPresence | AppMissing>("read-app", appEnv(state), progress);
-    if (isAppMissing(found)) return undefined;
-    const props = toState(state);
-    return { props, inputs: toState({ ...state, adopted: undefined }) };
+    const state = readable(stateOf(raw), "App");
+    if ((await readOnFly<AppPresence>("read-app", appEnv(state), progress)) === undefined) return undefined;
+    return { props: toState(state), inputs: toState({ ...state, adopted: undefined }) };
   },
   async delete(raw, progress) {
     const state = stateOf(raw);

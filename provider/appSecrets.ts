@@ -7,11 +7,11 @@
 import { diffAppSecrets, setsBackHandChanges, type AppSecretsInputs } from "../lib/flyDiff";
 import { CHANGED_ON_FLY, type AppSecretsProps } from "../lib/flyResources";
 import { secretsRevision, UnencodableSecretError } from "../lib/secretsImport";
-import { ENV, isAppMissing, type AppMissing, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
+import { ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
 import { commandState } from "./commandState";
 import { accessEnv, isUnknown, plain, toState, type Props } from "./props";
-import type { Progress, ResourceHandler } from "./resource";
-import { runStepProcess } from "./stepProcess";
+import { readable, type Progress, type ResourceHandler } from "./resource";
+import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The state, or undefined for a state the Command this resource replaces wrote (no `values`). */
 function stateOf(raw: Props): AppSecretsProps | undefined {
@@ -63,14 +63,13 @@ export const appSecrets: ResourceHandler = {
   create: (news, progress) => put(undefined, news, progress),
   update: (olds, news, progress) => put(olds, news, progress),
   async read(raw, progress) {
-    const state = stateOf(raw);
-    if (state === undefined) throw new Error("AppSecrets: the state has no values to read");
-    const observed = await runStepProcess<SecretDigests | AppMissing>(
+    const state = readable(stateOf(raw), "AppSecrets");
+    const observed = await readOnFly<SecretDigests>(
       "read-secrets",
       { ...accessEnv(state), [ENV.managedSecrets]: JSON.stringify(Object.keys(state.values)) },
       progress,
     );
-    if (isAppMissing(observed)) return undefined;
+    if (observed === undefined) return undefined;
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(state.values)) {
       const digest = observed.digests[key];

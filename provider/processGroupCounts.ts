@@ -6,10 +6,10 @@
 import type { Counts } from "../lib/counts";
 import { diffProcessGroupCounts } from "../lib/flyDiff";
 import type { ProcessGroupCountsProps } from "../lib/flyResources";
-import { ENV, isAppMissing, type AppMissing } from "../lib/stepContract";
+import { ENV } from "../lib/stepContract";
 import { accessEnv, plain, toState, type Props } from "./props";
 import type { Progress, ResourceHandler } from "./resource";
-import { runStepProcess } from "./stepProcess";
+import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The properties, or undefined for a state the Command this resource replaces wrote (no `counts`). */
 function propsOf(raw: Props): ProcessGroupCountsProps | undefined {
@@ -38,12 +38,8 @@ export const processGroupCounts: ResourceHandler = {
   update: (_olds, news, progress) => converge(required(news), progress),
   async read(state, progress) {
     const props = required(state);
-    const counts = await runStepProcess<Counts | AppMissing>(
-      "read-counts",
-      { ...accessEnv(props), [ENV.counts]: JSON.stringify(props.counts) },
-      progress,
-    );
-    if (isAppMissing(counts)) return undefined;
+    const counts = await readOnFly<Counts>("read-counts", { ...accessEnv(props), [ENV.counts]: JSON.stringify(props.counts) }, progress);
+    if (counts === undefined) return undefined;
     const observed = toState({ ...props, counts });
     return { props: observed, inputs: observed };
   },

@@ -6,11 +6,11 @@
  */
 import { diffRelease, observedImage, releaseChanged, type ReleaseContent } from "../lib/flyDiff";
 import type { ReleaseProps } from "../lib/flyResources";
-import { ENV, isAppMissing, type AppMissing, type ReleaseObservation } from "../lib/stepContract";
+import { ENV, type ReleaseObservation } from "../lib/stepContract";
 import { commandState } from "./commandState";
 import { accessEnv, plain, toState, type Props } from "./props";
-import type { Progress, ResourceHandler } from "./resource";
-import { runStepProcess } from "./stepProcess";
+import { readable, type Progress, type ResourceHandler } from "./resource";
+import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The state, or undefined for a state the Command this resource replaces wrote (no `image`). */
 function stateOf(raw: Props): ReleaseProps | undefined {
@@ -56,10 +56,9 @@ export const release: ResourceHandler = {
   create: (news, progress) => roll(undefined, news, progress),
   update: (olds, news, progress) => roll(olds, news, progress),
   async read(raw, progress) {
-    const state = stateOf(raw);
-    if (state === undefined) throw new Error("Release: the state has no image to compare");
-    const observed = await runStepProcess<ReleaseObservation | AppMissing>("read-release", accessEnv(state), progress);
-    if (isAppMissing(observed)) return undefined;
+    const state = readable(stateOf(raw), "Release");
+    const observed = await readOnFly<ReleaseObservation>("read-release", accessEnv(state), progress);
+    if (observed === undefined) return undefined;
     const props = toState({ ...state, image: observedImage(observed.images, state.image) });
     return { props, inputs: props };
   },

@@ -2,6 +2,15 @@
 import type { FlyDiff } from "../lib/flyDiff";
 import type { Props } from "./props";
 
+/**
+ * The state a read starts from. The engine reads only states this provider wrote (a Command's state is
+ * taken over by an update first), so one it cannot read is a bug, named with the resource's type.
+ */
+export function readable<T>(state: T | undefined, type: string): T {
+  if (state === undefined) throw new Error(`${type}: the state holds none of the properties a read needs`);
+  return state;
+}
+
 /** Receives each progress line of a step, for the engine to show beside the resource. */
 export type Progress = (line: string) => void;
 

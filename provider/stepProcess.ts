@@ -5,10 +5,16 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { stepArgv, type StepName } from "../lib/stepContract";
+import { isAppMissing, stepArgv, type AppMissing, type StepName } from "../lib/stepContract";
 
 /** The project's root: the steps' command line is relative to it (bin/provider/ once compiled). */
 const ROOT = join(__dirname, __dirname.endsWith(join("bin", "provider")) ? "../.." : "..");
+
+/** Runs a read step (changes nothing on Fly); undefined when it found the app gone (deleted by hand). */
+export async function readOnFly<T>(step: StepName, env: Record<string, string>, progress: (line: string) => void): Promise<T | undefined> {
+  const observed = await runStepProcess<T | AppMissing>(step, env, progress);
+  return isAppMissing(observed) ? undefined : observed;
+}
 
 /** A step that exited non-zero: its own `error: ...` line says what failed and the fix. */
 export class StepFailed extends Error {}

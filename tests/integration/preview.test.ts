@@ -75,7 +75,12 @@ const STAGING_TYPES = {
   "chatwoot:fly:FlyRollout": 1,
   "chatwoot:fly:MachineCounts": 2, // chatwoot-scale-down before the migration, chatwoot-counts after the rollout
   "chatwoot:database:ChatwootDatabase": 1,
-  "command:local:Command": 6,
+  // The Fly resources the project's provider serves, and the migration's one-off Command.
+  "chatwoot-fly:index:App": 1,
+  "chatwoot-fly:index:AppSecrets": 1,
+  "chatwoot-fly:index:Release": 1,
+  "chatwoot-fly:index:ProcessGroupCounts": 2,
+  "command:local:Command": 1,
 };
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 

@@ -361,7 +361,12 @@ describe("a step run as a Command runs it: a child process of steps/main.ts", ()
   });
 });
 
-const launchedId = (stdout: string) => launchedMachineId(stdout) ?? "";
+/** Starts a machine of `image` in `app` by hand, in process group `group` (as a deploy makes them) or none; returns its ID. */
+async function runGroupMachine(fly: FakeFly, app: string, image: string, group?: string): Promise<string> {
+  const metadata = group === undefined ? [] : ["--metadata", `fly_process_group=${group}`];
+  const run = await fly.flyOk(["machine", "run", image, "--app", app, "--region", "iad", ...metadata, "--", "sleep", "600"]);
+  return launchedMachineId(run.stdout) ?? "";
+}
 
 /** A budget with web 1 and worker 1 on the session pool and the migration on it too (lib/budget.ts). */
 const BUDGET = planOf(
@@ -421,23 +426,7 @@ describe("migration step", () => {
 
   it("does not start beside more machines than the budget counted, when they would overflow the migration's pool", async () => {
     const workers: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const run = await fly.flyOk([
-        "machine",
-        "run",
-        "busybox:1",
-        "--app",
-        APP,
-        "--region",
-        "iad",
-        "--metadata",
-        "fly_process_group=worker",
-        "--",
-        "sleep",
-        "600",
-      ]);
-      workers.push(launchedId(run.stdout));
-    }
+    for (let i = 0; i < 3; i++) workers.push(await runGroupMachine(fly, APP, "busybox:1", "worker"));
     try {
       const before = fly.calls().length;
       const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
@@ -655,21 +644,7 @@ describe("rollout and counts steps", () => {
     fly.step(step, { ...env(), [ENV.counts]: JSON.stringify(target) });
   /** Machines of a process group without a deploy (quicker): what scale-down reads is the group. */
   const runMachines = async (group: string, count: number) => {
-    for (let i = 0; i < count; i++)
-      await fly.flyOk([
-        "machine",
-        "run",
-        IMAGE,
-        "--app",
-        app,
-        "--region",
-        "iad",
-        "--metadata",
-        `fly_process_group=${group}`,
-        "--",
-        "sleep",
-        "600",
-      ]);
+    for (let i = 0; i < count; i++) await runGroupMachine(fly, app, IMAGE, group);
   };
   const idsOf = (group: string) =>
     machines()
@@ -774,21 +749,8 @@ describe("rollout and counts steps", () => {
     const empty = await counts("read-release", {});
     expect(resultOf(empty)).toEqual({ images: [] });
     await runMachines("web", 2);
-    await fly.flyOk([
-      "machine",
-      "run",
-      IMAGE_OTHER,
-      "--app",
-      app,
-      "--region",
-      "iad",
-      "--metadata",
-      "fly_process_group=worker",
-      "--",
-      "sleep",
-      "600",
-    ]);
-    await fly.flyOk(["machine", "run", "busybox:1", "--app", app, "--region", "iad", "--", "sleep", "600"]);
+    await runGroupMachine(fly, app, IMAGE_OTHER, "worker");
+    await runGroupMachine(fly, app, "busybox:1");
     const read = await counts("read-release", {});
     expect(read.code).toBe(0);
     // As Fly records them: `machine run` pins each image to its digest.
