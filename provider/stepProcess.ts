@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { isAppMissing, stepArgv, type AppMissing, type StepName } from "../lib/stepContract";
 
-/** The project's root: the steps' command line is relative to it (bin/provider/ once compiled). */
-const ROOT = join(__dirname, __dirname.endsWith(join("bin", "provider")) ? "../.." : "..");
+/** The project's root (the plugin runs this file from provider/): the steps' command line is relative to it. */
+const ROOT = join(__dirname, "..");
 
 /** Runs a read step (changes nothing on Fly); undefined when it found the app gone (deleted by hand). */
 export async function readOnFly<T>(step: StepName, env: Record<string, string>, progress: (line: string) => void): Promise<T | undefined> {
