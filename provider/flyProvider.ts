@@ -10,6 +10,7 @@ import { app } from "./app";
 import { appSecrets } from "./appSecrets";
 import { processGroupCounts } from "./processGroupCounts";
 import { release } from "./release";
+import { cancelStepProcesses } from "./stepProcess";
 import type { Progress, ResourceHandler } from "./resource";
 
 const HANDLERS: Record<string, ResourceHandler> = {
@@ -48,5 +49,6 @@ export function flyProvider(progress: (urn: string, line: string) => void): Prov
       return found ? { id, ...found } : { id: "", props: {} };
     },
     delete: (_id, urn, props) => handlerOf(urn).delete(props, to(urn)),
+    cancel: cancelStepProcesses,
   };
 }

@@ -3,12 +3,25 @@
  * argv), its progress on stderr, its result as the last line of stdout (lib/stepContract.ts). The
  * steps redact every credential they hold from what they print, so their output can be shown as it is.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { isAppMissing, stepArgv, type AppMissing, type StepName } from "../lib/stepContract";
 
 /** The project's root (the plugin runs this file from provider/): the steps' command line is relative to it. */
 const ROOT = join(__dirname, "..");
+
+/** The steps running now, for cancelStepProcesses. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops every running step (the engine's Cancel, on Ctrl-C): SIGTERM, on which a step stops its flyctl
+ * call and exits (steps/cancellation.ts), failing its resource's operation. Resolves once all exited.
+ */
+export async function cancelStepProcesses(): Promise<void> {
+  const exits = [...running].map((child) => new Promise<void>((resolve) => child.once("close", () => resolve())));
+  for (const child of running) child.kill("SIGTERM");
+  await Promise.all(exits);
+}
 
 /** Runs a read step (changes nothing on Fly); undefined when it found the app gone (deleted by hand). */
 export async function readOnFly<T>(step: StepName, env: Record<string, string>, progress: (line: string) => void): Promise<T | undefined> {
@@ -26,6 +39,7 @@ export class StepFailed extends Error {}
 export function runStepProcess<T>(step: StepName, env: Record<string, string>, progress: (line: string) => void): Promise<T> {
   const [command, ...args] = stepArgv(step);
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
   let stdout = "";
   let stderr = "";
   let partial = "";
@@ -39,6 +53,7 @@ export function runStepProcess<T>(step: StepName, env: Record<string, string>, p
   return new Promise<T>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
+      running.delete(child);
       if (partial) progress(partial);
       if (code !== 0) {
         const reason = stderr.trim() || `exited ${code ?? signal}`;
