@@ -1,7 +1,8 @@
 /**
- * The one way the components run flyctl: a `command.local.Command` whose command lines are the fixed
- * `steps/main.ts <step>` strings and whose inputs travel in environment variables. Secret inputs stay
- * encrypted in the state; stdout/stderr are marked secret when a step handles credentials.
+ * How the components run a one-off step (today: the migration): a `command.local.Command` whose
+ * command lines are the fixed `steps/main.ts <step>` strings and whose inputs travel in environment
+ * variables. Secret inputs stay encrypted in the state. The Fly resources that Fly keeps running are
+ * served by the project's provider instead (components/resources/), which can read them back.
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,21 +22,15 @@ export interface FlyConnection {
 
 export interface FlyStepArgs {
   fly: FlyConnection;
-  /** Step run on create and on update. */
+  /** Step run on create, and again whenever a trigger changes (the Command is replaced). */
   create: StepName;
-  /** Step run on delete. @default nothing runs on delete */
-  delete?: StepName;
   /** Further plain or secret environment for the step. */
-  environment?: Record<string, pulumi.Input<string>>;
-  /** Values whose change replaces (re-runs) the step. @default none: only environment changes re-run it */
-  triggers?: pulumi.Input<unknown>[];
-  /** Whether stdout/stderr may carry credentials and must be stored as secrets. @default false */
-  secretOutput?: boolean;
+  environment: Record<string, pulumi.Input<string>>;
   /**
-   * Whether a change of `environment` runs the step again. When false only `triggers` do (the update
-   * keeps the previous result), so e.g. a rotated Fly token does not re-run a migration. @default true
+   * Values whose change runs the step again. A change of `environment` alone (e.g. a rotated Fly
+   * token) does not: the update keeps the previous result.
    */
-  rerunOnUpdate?: boolean;
+  triggers: pulumi.Input<unknown>[];
 }
 
 export function flyStep(name: string, args: FlyStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
@@ -50,13 +45,12 @@ export function flyStep(name: string, args: FlyStepArgs, opts: pulumi.CustomReso
     name,
     {
       create: stepCommand(args.create),
-      update: stepCommand(args.rerunOnUpdate === false ? "keep-result" : args.create),
-      delete: args.delete === undefined ? undefined : stepCommand(args.delete),
+      update: stepCommand("keep-result"),
       environment,
       triggers: args.triggers,
-      logging: args.secretOutput ? "none" : "stderr",
+      logging: "stderr",
     },
-    { ...opts, additionalSecretOutputs: args.secretOutput ? ["stdout", "stderr"] : undefined },
+    opts,
   );
 }
 

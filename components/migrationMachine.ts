@@ -47,7 +47,6 @@ export class MigrationMachine extends pulumi.ComponentResource {
           JSON.stringify(args.command),
           `${args.endpoint.user}@${args.endpoint.host}:${args.endpoint.port}/${args.endpoint.database}`,
         ],
-        rerunOnUpdate: false,
       },
       { parent: this },
     );
