@@ -6,7 +6,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, stepCommand, type StepName } from "../lib/stepContract";
+import { accessEnv, stepCommand, type StepName } from "../lib/stepContract";
 
 /** How to reach Fly: shared by every component. */
 export interface FlyConnection {
@@ -34,13 +34,8 @@ export interface FlyStepArgs {
 }
 
 export function flyStep(name: string, args: FlyStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
-  const environment: Record<string, pulumi.Input<string>> = {
-    [ENV.flyctl]: args.fly.flyctl,
-    [ENV.flyctlTimeout]: String(args.fly.timeoutSeconds),
-    [ENV.app]: args.fly.app,
-    ...args.environment,
-  };
-  if (args.fly.apiToken !== undefined) environment[ENV.flyToken] = pulumi.secret(args.fly.apiToken);
+  const apiToken = args.fly.apiToken === undefined ? undefined : pulumi.secret(args.fly.apiToken);
+  const environment = { ...accessEnv<pulumi.Input<string>>({ ...args.fly, apiToken }), ...args.environment };
   return new command.local.Command(
     name,
     {

@@ -101,11 +101,16 @@ export function encodeSecretsForImport(secrets: Record<string, string>): string 
   );
 }
 
+/** The revision of an import's text (encodeSecretsForImport): see secretsRevision. */
+export function importRevision(stdin: string): string {
+  return createHash("sha256").update(stdin).digest("hex");
+}
+
 /**
  * A digest of the values as they are imported: the same values give the same revision, so that the
  * rollout, which redeploys on a new revision, redeploys exactly when a value changed. Throws
  * UnencodableSecretError as encodeSecretsForImport does.
  */
 export function secretsRevision(secrets: Record<string, string>): string {
-  return createHash("sha256").update(encodeSecretsForImport(secrets)).digest("hex");
+  return importRevision(encodeSecretsForImport(secrets));
 }

@@ -71,6 +71,20 @@ export function envStringBytes(name: string, value: string): number {
   return new TextEncoder().encode(`${name}=${value}`).length + 1;
 }
 
+/**
+ * The environment that tells a step how to reach Fly, for the Commands (values may be Outputs) and the
+ * provider alike. Without a token, flyctl uses FLY_API_TOKEN of the environment it inherits.
+ */
+export function accessEnv<V>(access: { app: V; flyctl: string; timeoutSeconds: number; apiToken?: V }): Record<string, V | string> {
+  const env: Record<string, V | string> = {
+    [ENV.flyctl]: access.flyctl,
+    [ENV.flyctlTimeout]: String(access.timeoutSeconds),
+    [ENV.app]: access.app,
+  };
+  if (access.apiToken !== undefined) env[ENV.flyToken] = access.apiToken;
+  return env;
+}
+
 /** Env vars that carry credentials; always set from Pulumi secrets. */
 export const CREDENTIAL_ENV_VARS: readonly string[] = [ENV.secrets, ENV.flyToken];
 

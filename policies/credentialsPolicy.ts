@@ -2,7 +2,7 @@
  * no-credentials-in-plain-inputs. Policies receive secret values unwrapped, so they cannot tell a
  * secret from a plain value; instead this checks the places where a credential must never land: the
  * command lines, triggers and non-secret environment of every Command, every property of the Fly
- * provider's resources but the API token, and the generated fly.toml.
+ * provider's resources but their secret ones (FLY_CREDENTIAL_PROPS), and the generated fly.toml.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { FLY_CREDENTIAL_PROPS, FLY_RESOURCE_TYPES } from "../lib/flyResources";
@@ -32,7 +32,7 @@ export function plainCommandInputs(props: Record<string, unknown>): Record<strin
 export function plainFlyResourceInputs(props: Record<string, unknown>): Record<string, string> {
   const found: Record<string, string> = {};
   for (const [name, value] of Object.entries(props)) {
-    if ((FLY_CREDENTIAL_PROPS as readonly string[]).includes(name) || value === undefined) continue;
+    if (FLY_CREDENTIAL_PROPS.includes(name) || value === undefined) continue;
     found[name] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return found;

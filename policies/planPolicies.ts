@@ -7,8 +7,6 @@ import type { DeploymentPlan } from "../lib/plan";
 import { decodePlanInput, DEPLOYMENT_TYPE } from "../lib/planInput";
 import { PLAN_RULES, planCredentials, type PlanRule } from "../lib/rules";
 
-/** Type token of components/chatwootDeployment.ts. */
-
 /**
  * The last plan text read and its plan. The pack's server calls every policy in turn on one resource,
  * each with its own copy of the inputs, so the text is parsed once per resource, not once per policy.

@@ -5,17 +5,14 @@
  */
 import { diffApp } from "../lib/flyDiff";
 import type { AppProps } from "../lib/flyResources";
-import { ENV, type AppPresence, type AppRecord } from "../lib/stepContract";
+import { accessEnv, ENV, type AppPresence, type AppRecord } from "../lib/stepContract";
 import { commandState } from "./commandState";
-import { accessEnv, plain, toState, type Props } from "./props";
+import { ownProps, plain, toState, type Props } from "./props";
 import { readable, type Progress, type ResourceHandler } from "./resource";
 import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The state, or undefined for a state the Command this resource replaces wrote (no `org`). */
-function stateOf(raw: Props): AppProps | undefined {
-  const props = plain(raw);
-  return typeof props.org === "string" ? (props as unknown as AppProps) : undefined;
-}
+const stateOf = (raw: Props) => ownProps<AppProps>(raw, "org", "string");
 
 const appEnv = (props: AppProps) => ({
   ...accessEnv(props),

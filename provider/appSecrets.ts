@@ -7,17 +7,14 @@
 import { diffAppSecrets, setsBackHandChanges, type AppSecretsInputs } from "../lib/flyDiff";
 import { CHANGED_ON_FLY, type AppSecretsProps } from "../lib/flyResources";
 import { secretsRevision, UnencodableSecretError } from "../lib/secretsImport";
-import { ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
+import { accessEnv, ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
 import { commandState } from "./commandState";
-import { accessEnv, isUnknown, plain, toState, type Props } from "./props";
+import { isUnknown, ownProps, plain, toState, type Props } from "./props";
 import { readable, type Progress, type ResourceHandler } from "./resource";
 import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The state, or undefined for a state the Command this resource replaces wrote (no `values`). */
-function stateOf(raw: Props): AppSecretsProps | undefined {
-  const props = plain(raw);
-  return typeof props.values === "object" && props.values !== null ? (props as unknown as AppSecretsProps) : undefined;
-}
+const stateOf = (raw: Props) => ownProps<AppSecretsProps>(raw, "values", "object");
 
 /** The keys the Command this resource replaces set: its last result names them. */
 function managedByCommand(olds: Props | undefined): string[] {

@@ -6,16 +6,13 @@
 import type { Counts } from "../lib/counts";
 import { diffProcessGroupCounts } from "../lib/flyDiff";
 import type { ProcessGroupCountsProps } from "../lib/flyResources";
-import { ENV } from "../lib/stepContract";
-import { accessEnv, plain, toState, type Props } from "./props";
+import { accessEnv, ENV } from "../lib/stepContract";
+import { ownProps, toState, type Props } from "./props";
 import type { Progress, ResourceHandler } from "./resource";
 import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The properties, or undefined for a state the Command this resource replaces wrote (no `counts`). */
-function propsOf(raw: Props): ProcessGroupCountsProps | undefined {
-  const props = plain(raw);
-  return typeof props.counts === "object" && props.counts !== null ? (props as unknown as ProcessGroupCountsProps) : undefined;
-}
+const propsOf = (raw: Props) => ownProps<ProcessGroupCountsProps>(raw, "counts", "object");
 
 function required(raw: Props): ProcessGroupCountsProps {
   const props = propsOf(raw);

@@ -6,7 +6,6 @@
  */
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { CHANGED_ON_FLY, CHANGED_ON_FLY_SHOWN, FLY_CREDENTIAL_PROPS, PER_KEY_SECRET_PROPS, type FlyAccess } from "../lib/flyResources";
-import { ENV } from "../lib/stepContract";
 
 export type Props = Record<string, unknown>;
 
@@ -42,6 +41,16 @@ export function plain(props: Props): Props {
   return revealed;
 }
 
+/**
+ * The properties as the resource's own (secrets unwrapped), or undefined when `key`, which the resource
+ * always has, is missing or of another kind: then they are the state of the Command it took over.
+ */
+export function ownProps<T>(raw: Props, key: keyof T & string, kind: "string" | "object"): T | undefined {
+  const props = plain(raw);
+  const value = props[key];
+  return typeof value === kind && value !== null ? (props as T) : undefined;
+}
+
 /** Whether a value is unknown until `pulumi up` (a preview of a value another resource computes). */
 export function isUnknown(value: unknown): boolean {
   return reveal(value) === unknownValue;
@@ -62,15 +71,4 @@ export function toState<T extends FlyAccess>(props: T): Props {
     else state[key] = FLY_CREDENTIAL_PROPS.includes(key) ? secret(value) : value;
   }
   return state;
-}
-
-/** The environment that tells a step how to reach Fly (lib/stepContract.ts); no token: the engine's own FLY_API_TOKEN. */
-export function accessEnv(access: FlyAccess): Record<string, string> {
-  const env: Record<string, string> = {
-    [ENV.flyctl]: access.flyctl,
-    [ENV.flyctlTimeout]: String(access.timeoutSeconds),
-    [ENV.app]: access.app,
-  };
-  if (access.apiToken !== undefined) env[ENV.flyToken] = access.apiToken;
-  return env;
 }

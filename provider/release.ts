@@ -6,17 +6,14 @@
  */
 import { diffRelease, observedImage, releaseChanged, type ReleaseContent } from "../lib/flyDiff";
 import type { ReleaseProps } from "../lib/flyResources";
-import { ENV, type ReleaseObservation } from "../lib/stepContract";
+import { accessEnv, ENV, type ReleaseObservation } from "../lib/stepContract";
 import { commandState } from "./commandState";
-import { accessEnv, plain, toState, type Props } from "./props";
+import { ownProps, plain, toState, type Props } from "./props";
 import { readable, type Progress, type ResourceHandler } from "./resource";
 import { readOnFly, runStepProcess } from "./stepProcess";
 
 /** The state, or undefined for a state the Command this resource replaces wrote (no `image`). */
-function stateOf(raw: Props): ReleaseProps | undefined {
-  const props = plain(raw);
-  return typeof props.image === "string" ? (props as unknown as ReleaseProps) : undefined;
-}
+const stateOf = (raw: Props) => ownProps<ReleaseProps>(raw, "image", "string");
 
 /** What the machines run by the last deploy: from the state, or from the environment of the Command it replaces. */
 function deployed(raw: Props): ReleaseContent | undefined {

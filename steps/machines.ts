@@ -2,11 +2,13 @@
 import type { ListedMachine } from "../lib/machineOutput";
 import type { StepContext } from "./context";
 
+const listArgs = (ctx: StepContext) => ["machine", "list", "--app", ctx.app, "--json"];
+
 export function listMachines(ctx: StepContext): Promise<ListedMachine[]> {
-  return ctx.fly.json<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
+  return ctx.fly.json<ListedMachine[]>(listArgs(ctx));
 }
 
 /** `fly machine list --json`, or undefined when the app does not exist (deleted by hand). */
 export function listMachinesOfApp(ctx: StepContext): Promise<ListedMachine[] | undefined> {
-  return ctx.fly.jsonOfApp<ListedMachine[]>(["machine", "list", "--app", ctx.app, "--json"]);
+  return ctx.fly.jsonOfApp<ListedMachine[]>(listArgs(ctx));
 }

@@ -5,7 +5,7 @@
  * hand, with no deploy to follow, are applied at once instead (CHATWOOT_SECRETS_APPLY_NOW).
  */
 import { APP_MISSING, ENV, type SecretDigests, type SecretsRecord } from "../lib/stepContract";
-import { encodeSecretsForImport, secretsRevision, UnencodableSecretError } from "../lib/secretsImport";
+import { encodeSecretsForImport, importRevision, UnencodableSecretError } from "../lib/secretsImport";
 import { jsonEnv, log, result, stepContext, type StepContext } from "./context";
 import { StepError } from "./flyctl";
 
@@ -20,13 +20,17 @@ function managedKeys(): string[] {
   return process.env[ENV.managedSecrets] === undefined ? [] : jsonEnv<string[]>(ENV.managedSecrets);
 }
 
+const listArgs = (ctx: StepContext) => ["secrets", "list", "--app", ctx.app, "--json"];
+
+/** Fly's digest of each listed secret, by name. */
+const digestMap = (listed: ListedSecret[]) => new Map(listed.map((s) => [s.name, s.digest]));
+
 /**
  * Fly's digest of each of the app's secrets. A failed listing fails the step: passing over it would
  * drop the stale keys from the record, and no later run would unset them; failed, the next run retries.
  */
 async function flyDigests(ctx: StepContext): Promise<Map<string, string>> {
-  const listed = await ctx.fly.json<ListedSecret[]>(["secrets", "list", "--app", ctx.app, "--json"]);
-  return new Map(listed.map((s) => [s.name, s.digest]));
+  return digestMap(await ctx.fly.json<ListedSecret[]>(listArgs(ctx)));
 }
 
 /** The digests of `keys` that Fly has. */
@@ -57,7 +61,7 @@ export async function importSecrets(): Promise<void> {
     log(`unset secrets that left the config: ${stale.join(", ")}`);
   }
   // Same values, same revision: re-running this step (e.g. for a rotated Fly token) redeploys nothing.
-  const record: SecretsRecord = { keys, revision: secretsRevision(values), digests: digestsOf(digests, keys) };
+  const record: SecretsRecord = { keys, revision: importRevision(stdin), digests: digestsOf(digests, keys) };
   result(record);
 }
 
@@ -65,8 +69,8 @@ export async function importSecrets(): Promise<void> {
 export async function readSecrets(): Promise<void> {
   const ctx = stepContext();
   const keys = managedKeys();
-  const listed = await ctx.fly.jsonOfApp<ListedSecret[]>(["secrets", "list", "--app", ctx.app, "--json"]);
+  const listed = await ctx.fly.jsonOfApp<ListedSecret[]>(listArgs(ctx));
   if (listed === undefined) return result(APP_MISSING);
-  const digests: SecretDigests = { digests: digestsOf(new Map(listed.map((s) => [s.name, s.digest])), keys) };
+  const digests: SecretDigests = { digests: digestsOf(digestMap(listed), keys) };
   result(digests);
 }

@@ -15,7 +15,8 @@ import { secretsRevision } from "../../lib/secretsImport";
 import { commandState } from "../../provider/commandState";
 import { engineAddress } from "../../provider/engineLog";
 import { flyProvider, typeOfUrn } from "../../provider/flyProvider";
-import { accessEnv, plain, toState } from "../../provider/props";
+import { accessEnv } from "../../lib/stepContract";
+import { ownProps, plain, toState } from "../../provider/props";
 
 const ACCESS = { app: "a", flyctl: "flyctl", timeoutSeconds: 60 };
 const wrapped = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
@@ -104,6 +105,18 @@ describe("properties across the provider server", () => {
     const access = { app: "a", flyctl: "/bin/flyctl", timeoutSeconds: 30 };
     expect(accessEnv(access)).toEqual({ CHATWOOT_FLYCTL: "/bin/flyctl", CHATWOOT_FLYCTL_TIMEOUT_SECONDS: "30", CHATWOOT_FLY_APP: "a" });
     expect(accessEnv({ ...access, apiToken: "t" })).toMatchObject({ FLY_API_TOKEN: "t" });
+  });
+});
+
+describe("ownProps", () => {
+  it("reads a resource's own state, and tells a Command's state, or a key of another kind, apart", () => {
+    expect(ownProps<{ image: string; apiToken: string }>({ image: "a:1", apiToken: wrapped("t") }, "image", "string")).toEqual({
+      image: "a:1",
+      apiToken: "t",
+    });
+    expect(ownProps({ create: "node steps/main.ts deploy", environment: {} }, "image", "string")).toBeUndefined();
+    expect(ownProps({ counts: null }, "counts", "object")).toBeUndefined();
+    expect(ownProps({ counts: "3" }, "counts", "object")).toBeUndefined();
   });
 });
 
