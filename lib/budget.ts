@@ -238,17 +238,17 @@ function addPoolerBackendsToDirect(input: BudgetInput, pools: Map<string, PoolBu
 
 /**
  * Why the migration must not start beside the machines that run now (`running`, per process group),
- * or undefined when every pool it uses stays within its limit. The budget is computed again with
+ * or undefined when the pool it uses stays within its limit. The budget is computed again with
  * those counts in place of the planned ones, so a group scaled up by hand since the plan shows here.
  */
 export function migrationOverflow(input: BudgetInput, running: Record<string, number>): string | undefined {
   const grown = input.groups.filter((g) => (running[g.role] ?? 0) > g.machines);
   if (grown.length === 0) return undefined;
   const observed = computeBudget({ ...input, groups: input.groups.map((g) => ({ ...g, machines: running[g.role] ?? 0 })) });
-  const over = observed.filter((pool) => pool.hasMigration && pool.migrationPhase > pool.limit);
-  if (over.length === 0) return undefined;
-  const pools = over.map((p) => `${p.migrationPhase} clients on ${p.key}, above its limit of ${p.limit} (${p.limitSource})`).join("; ");
+  // One pool holds the migration (computeBudget marks it): the only one that can stop it here.
+  const pool = observed.find((p) => p.hasMigration && p.migrationPhase > p.limit);
+  if (!pool) return undefined;
   const groups = grown.map((g) => `${g.role} runs ${running[g.role]} machines where the budget counted ${g.machines}`).join(", ");
   const counts = grown.map((g) => `${g.role}=${g.machines}`).join(" ");
-  return `the migration would open ${pools}: ${groups}. Nothing was started; web and worker keep their current image. Fix: run pulumi up --refresh, which lowers the groups to their counts before the migration, or lower them by hand (fly scale count ${counts})`;
+  return `the migration would open ${pool.migrationPhase} clients on ${pool.key}, above its limit of ${pool.limit} (${pool.limitSource}): ${groups}. Nothing was started; web and worker keep their current image. Fix: run pulumi up --refresh, which lowers the groups to their counts before the migration, or lower them by hand (fly scale count ${counts})`;
 }

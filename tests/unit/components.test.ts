@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChatwootDatabase } from "../../components/chatwootDatabase";
 import { ChatwootDeployment } from "../../components/chatwootDeployment";
 import { FlyApp } from "../../components/flyApp";
+import { FlySecrets } from "../../components/flySecrets";
+import { Release } from "../../components/resources/release";
 import { planOf, SESSION_ENDPOINT, stagingRaw } from "../support/configs";
 import { setEchoMocks, type Registered } from "../support/programUnderMocks";
 
@@ -35,6 +37,21 @@ describe("the components on their own", () => {
     const { registered } = await underMocks(() => new FlyApp("app", { fly, org: "hotdash" }));
     const ensure = registered.find((r) => r.name === "app-ensure");
     expect(ensure?.inputs).toMatchObject({ org: "hotdash", destroyOnDelete: false });
+  });
+
+  it("Release deploys without --update-only when updateOnly is not given", async () => {
+    const { registered } = await underMocks(
+      () => new Release("rel", { fly, image: "chatwoot/chatwoot:v4.14.0", flyToml: "app = 'x'", strategy: "rolling", redeployOn: "r1" }),
+    );
+    expect(registered.find((r) => r.name === "rel")?.inputs).toMatchObject({ updateOnly: false });
+  });
+
+  it("FlySecrets lists the names of the secrets sorted, whatever order the values come in", async () => {
+    let keys: pulumi.Output<string[]> | undefined;
+    await underMocks(() => {
+      keys = new FlySecrets("secrets", { fly, values: { REDIS_URL: "r", FRONTEND_URL: "f", SECRET_KEY_BASE: "s" } }).keys;
+    });
+    expect(await new Promise((resolve) => keys!.apply(resolve))).toEqual(["FRONTEND_URL", "REDIS_URL", "SECRET_KEY_BASE"]);
   });
 
   it("ChatwootDatabase refuses database admin without the direct endpoint, before creating anything in it", async () => {

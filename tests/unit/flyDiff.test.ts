@@ -177,6 +177,10 @@ describe("observedImage", () => {
     expect(observedImage([tag, tag + digest], "chatwoot/chatwoot:v4.13.0")).toBe(tag);
   });
 
+  it("drops only a digest that ends the reference: other text after @sha256 shows as it is", () => {
+    expect(observedImage([`${tag}@sha256:abc12-rebuilt`], tag)).toBe(`${tag}@sha256:abc12-rebuilt`);
+  });
+
   it("keeps the digest when the config pins one", () => {
     expect(observedImage([tag + digest], `${tag}@sha256:${"cd".repeat(32)}`)).toBe(tag + digest);
   });

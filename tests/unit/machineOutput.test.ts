@@ -78,6 +78,10 @@ describe("launchedMachineId", () => {
     expect(launchedMachineId(stdout)).toBe("4d8961e5b06e38");
     expect(launchedMachineId("Machine ID: abc123")).toBe("abc123");
     expect(launchedMachineId("the old Machine ID: abc123 was destroyed")).toBeUndefined();
+    expect(launchedMachineId("the old Machine ID: abc123")).toBeUndefined();
+    // A line padded after the ID, or ended by CRLF, still holds it.
+    expect(launchedMachineId(" Machine ID: abc123 \n")).toBe("abc123");
+    expect(launchedMachineId("Machine ID: abc123\r\n Instance ID: 01J\r\n")).toBe("abc123");
     expect(launchedMachineId(" Machine ID: abc123 (pending)")).toBeUndefined();
     expect(launchedMachineId(" Machine ID: ")).toBeUndefined();
     expect(launchedMachineId("")).toBeUndefined();
@@ -152,5 +156,12 @@ describe("groupImages", () => {
     ];
     expect(groupImages(machines)).toEqual(["a:1", "b:2"]);
     expect(groupImages([])).toEqual([]);
+  });
+
+  it("counts a group machine without an image as running the empty image, so that a refresh sees it differ", () => {
+    expect(groupImages([{ id: "a", config: { metadata: { fly_process_group: "web" } } }, running("b", "a:1", "worker")])).toEqual([
+      "",
+      "a:1",
+    ]);
   });
 });

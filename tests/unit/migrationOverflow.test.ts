@@ -48,7 +48,17 @@ describe("migrationOverflow", () => {
     expect(migrationOverflow(input(direct), { web: 1, worker: 3 })).toBeUndefined();
   });
 
-  it("names every grown group and every pool over its limit", () => {
+  it("leaves a plan's own overflow to the plan's rules: with no group grown, it has nothing to say", () => {
+    // Worker 1 x 20: 5 + 20 + 1 = 26 on a pool of 20 at the planned counts, which the policies judge.
+    const overPlanned = {
+      ...input(session),
+      groups: input(session).groups.map((g) => (g.role === "worker" ? { ...g, perMachine: 20 } : g)),
+    };
+    expect(migrationOverflow(overPlanned, { web: 1, worker: 1 })).toBeUndefined();
+    expect(migrationOverflow(overPlanned, { web: 1, worker: 2 })).toContain("46 clients on session");
+  });
+
+  it("names every grown group", () => {
     const message = migrationOverflow(input(session), { web: 3, worker: 2 });
     expect(message).toContain("36 clients on session pooler:5432");
     expect(message).toContain("web runs 3 machines where the budget counted 1, worker runs 2 machines where the budget counted 1");

@@ -110,7 +110,7 @@ describe("the policy pack", () => {
       "environment.CHATWOOT_IMAGE": "img",
     });
     // Inputs of other shapes (unknown to the engine yet, or absent) are not text to scan.
-    expect(plainCommandInputs({ create: ["a"], interpreter: "/bin/sh", triggers: undefined })).toEqual({});
+    expect(plainCommandInputs({ create: ["a"], interpreter: "/bin/sh", triggers: undefined })).toStrictEqual({});
     expect(plainCommandInputs({ triggers: null })).toEqual({ triggers: "null" });
   });
 
@@ -128,7 +128,7 @@ describe("the policy pack", () => {
       "chatwoot-counts-scale: input flyctl contains a Fly API token; it would be stored in plaintext and may reach argv or logs. Fix: pass a credential only as the Fly API token (apiToken) or among the app's secrets (values)",
     ]);
     expect(run(noCredentialsInPlainInputs, PROCESS_GROUP_COUNTS_TYPE, { ...props, flyctl: "flyctl" })).toEqual([]);
-    expect(plainFlyResourceInputs({ ...props, apiToken: "t", extra: undefined })).toEqual({
+    expect(plainFlyResourceInputs({ ...props, apiToken: "t", extra: undefined })).toStrictEqual({
       app: "hotdash-chatwoot",
       flyctl: props.flyctl,
       timeoutSeconds: "1800",

@@ -248,6 +248,17 @@ describe("the program on the staging stack", () => {
     for (const name of PROVIDER_RESOURCES) expect(providerResource(name).opts.aliases).toEqual([{ type: "command:local:Command" }]);
   });
 
+  it("has the engine keep each provider resource's credentials and secret values secret in the state, whatever the provider answers", () => {
+    const secretOutputs = Object.fromEntries(PROVIDER_RESOURCES.map((name) => [name, providerResource(name).opts.additionalSecretOutputs]));
+    expect(secretOutputs).toEqual({
+      "chatwoot-app-ensure": ["apiToken"],
+      "chatwoot-secrets-import": ["apiToken", "values", "revision", "digests"],
+      "chatwoot-scale-down-scale": ["apiToken"],
+      "chatwoot-rollout-deploy": ["apiToken", "redeployOn"],
+      "chatwoot-counts-scale": ["apiToken"],
+    });
+  });
+
   it("deploys the image and the generated fly.toml with the staging memory, and redeploys on a secrets revision", async () => {
     const release = recordedResources().find((r) => r.name === "chatwoot-rollout-deploy")?.state ?? {};
     expect(release).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", strategy: "rolling", updateOnly: false });

@@ -120,6 +120,8 @@ describe("encodeSecretsForImport against flyctl's own parser", () => {
     ["newlines", "line1\nline2\n\nline4"],
     ["trailing newline", "pem\n"],
     ["a hash on a later line", 'line1\nx"#y\nline3'],
+    ["a hash on the first of several lines, after no quote", "pa#ss\nword"],
+    ["a hash on the first of several lines, after two quotes", 'a"b"#c\nd'],
     ["a multi-line value ending in triple quotes", 'first\nlast"""'],
     ["unicode", "pässwörd ✓ 密码 😀"],
     ["a URL with an encoded password", "postgres://u:p%40ss@h:5432/db?sslmode=require"],
