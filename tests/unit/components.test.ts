@@ -46,7 +46,7 @@ describe("the components on their own", () => {
     expect(registered.find((r) => r.name === "rel")?.inputs).toMatchObject({ updateOnly: false });
   });
 
-  it("FlySecrets lists the names of the secrets sorted, whatever order the values come in", async () => {
+  it("FlySecrets lists the names of its secrets, sorted", async () => {
     let keys: pulumi.Output<string[]> | undefined;
     await underMocks(() => {
       keys = new FlySecrets("secrets", { fly, values: { REDIS_URL: "r", FRONTEND_URL: "f", SECRET_KEY_BASE: "s" } }).keys;
