@@ -53,8 +53,8 @@ export function flyctl(executable: string, secrets: readonly string[], timeoutSe
         return;
       }
       // The step's environment, FLY_API_TOKEN included, named rather than implied: a step run in-process
-      // (tests/support/inProcessStep.ts) has its own process.env.
-      const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"], env: process.env });
+      // (tests/support/inProcessStep.ts) has its own process.env. stdio: pipes, spawn's default.
+      const child = spawn(executable, args, { env: process.env });
       track(child);
       const limit = options.timeoutSeconds ?? timeoutSeconds;
       let timedOutAfter: number | undefined;
