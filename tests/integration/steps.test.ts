@@ -403,14 +403,44 @@ describe("migration step", () => {
     await admin.end();
   });
 
+  /** Starts a machine of the app that runs for 10 minutes (`extra`: more flags), and returns its ID. */
+  const longMachine = async (extra: string[] = []) => {
+    const args = ["machine", "run", "chatwoot/chatwoot:v4.14.0", "--app", APP, "--region", "iad", "--restart", "no"];
+    const run = await fly.flyOk([...args, ...extra, "--", "sleep", "600"]);
+    return launchedMachineId(run.stdout) ?? "";
+  };
+  const destroyMachine = (id: string) => fly.flyOk(["machine", "destroy", id, "--app", APP, "--force"]);
+
+  /** A flyctl that is a shell script around the real one, `$flyctl`: it stands for another version's output. */
+  const flyctlWrapper = (name: string, script: string) => {
+    const wrapper = join(fly.dir, name);
+    writeFileSync(wrapper, `#!/bin/sh\nflyctl=${JSON.stringify(fly.double.flyctl)}\n${script}\n`, { mode: 0o755 });
+    return wrapper;
+  };
+  /** Runs `script` only for `machine run`. */
+  const ifMachineRun = (script: string) => `if [ "$1 $2" = "machine run" ]; then ${script}; fi`;
+  /** A flyctl whose `machine list --json` gives each machine as `rewrite` (JavaScript, of `m`) leaves it. */
+  const machinesRewritten = (name: string, rewrite: string) => {
+    const script = `let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => console.log(JSON.stringify(JSON.parse(s).map((m) => { ${rewrite}; return m; }))))`;
+    return flyctlWrapper(
+      name,
+      `if [ "$1 $2" = "machine list" ]; then "$flyctl" "$@" | ${JSON.stringify(process.execPath)} -e '${script}'; exit; fi\nexec "$flyctl" "$@"`,
+    );
+  };
+
   it("runs the migration on the secret URL, reads exit code 0 and removes the machine", async () => {
+    const started = Date.now();
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+    const elapsed = Math.ceil((Date.now() - started) / 1000);
     expect(run.stderr).toMatch(
       /^running bundle exec rails db:chatwoot_prepare in chatwoot\/chatwoot:v4.14.0 on the direct 127.0.0.1:5432 endpoint \(machine migrate-[a-z0-9]+\)\n/,
     );
-    expect(run.stderr).toMatch(/\nmigration finished with exit code 0 in \d+s\n/);
     expect(run.code).toBe(0);
-    expect(resultOf(run)).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", exitCode: 0 });
+    const record = resultOf<{ seconds: number }>(run);
+    expect(record).toMatchObject({ image: "chatwoot/chatwoot:v4.14.0", exitCode: 0 });
+    expect(record.seconds).toBeGreaterThanOrEqual(0);
+    expect(record.seconds).toBeLessThanOrEqual(elapsed);
+    expect(run.stderr).toContain(`\nmigration finished with exit code 0 in ${record.seconds}s\n`);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
     const db = new Client({ host: "127.0.0.1", port: 5432, user: "postgres", database });
     await db.connect();
@@ -419,8 +449,30 @@ describe("migration step", () => {
     expect(rows[0].n).toBeGreaterThan(0);
     const runCall = fly.calls().find((c) => c.command === "machine run");
     expect(runCall?.argv).toEqual(
-      expect.arrayContaining(["--restart", "no", "--vm-memory", "1024", "--env", "POSTGRES_STATEMENT_TIMEOUT=600s", "--"]),
+      expect.arrayContaining([
+        "--restart",
+        "no",
+        "--vm-memory",
+        "1024",
+        "--env",
+        "POSTGRES_STATEMENT_TIMEOUT=600s",
+        "--metadata",
+        "chatwoot_role=migration",
+      ]),
     );
+    // What the machine runs: the shell that hands the secret URL to Rails, named `migrate` ($0), then the command.
+    const command = runCall!.argv.slice(runCall!.argv.indexOf("--"));
+    expect(command).toEqual([
+      "--",
+      "/bin/sh",
+      "-c",
+      'export DATABASE_URL="$MIGRATION_DATABASE_URL"; exec "$@"',
+      "migrate",
+      "bundle",
+      "exec",
+      "rails",
+      "db:chatwoot_prepare",
+    ]);
     expect(JSON.stringify(runCall?.argv)).not.toContain("postgres://");
   });
 
@@ -445,8 +497,11 @@ describe("migration step", () => {
   });
 
   it("reads exit code 0 of a migration that ended before flyctl saw it start (machine run exits 1 then)", async () => {
+    // Listed before the migration machine, and still running: only the migration's own exit counts.
+    const other = await longMachine();
     fly.faults([{ command: "machine run", mode: "exit-code", exitCode: 0, times: 1 }]);
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec() });
+    await destroyMachine(other);
     expect(run.stderr).toMatch(
       /^running bundle exec rails db:chatwoot_prepare in chatwoot\/chatwoot:v4.14.0 on the direct 127.0.0.1:5432 endpoint \(machine migrate-[a-z0-9]+\)\n/,
     );
@@ -478,32 +533,23 @@ describe("migration step", () => {
   });
 
   it("removes the migration machine an interrupted run left before it starts, and no other machine", async () => {
-    const machine = (role: string[]) =>
-      fly.flyOk([
-        "machine",
-        "run",
-        "chatwoot/chatwoot:v4.14.0",
-        "--app",
-        APP,
-        "--region",
-        "iad",
-        "--restart",
-        "no",
-        ...role,
-        "--",
-        "sleep",
-        "600",
-      ]);
-    await machine(["--metadata", "chatwoot_role=migration"]);
-    const left = Object.values(fly.state().apps[APP].machines)[0].id;
-    await machine([]);
-    const other = Object.keys(fly.state().apps[APP].machines).find((id) => id !== left) ?? "";
+    const left = await longMachine(["--metadata", "chatwoot_role=migration"]);
+    const other = await longMachine();
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["true"] }) });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`migration machine ${left} (started) was left by an interrupted run`);
     expect(run.stderr).toContain(`removed migration machine ${left}`);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([other]);
-    await fly.flyOk(["machine", "destroy", other, "--app", APP, "--force"]);
+    await destroyMachine(other);
+  });
+
+  it("names a leftover machine whose state the API left out (fly-go's `state` is omitempty)", async () => {
+    const left = await longMachine(["--metadata", "chatwoot_role=migration"]);
+    const stateless = machinesRewritten("flyctl-without-state", "delete m.state");
+    const run = await fly.step("migrate", { ...base, [ENV.flyctl]: stateless, [ENV.migration]: spec({ command: ["sleep", "2"] }) });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`migration machine ${left} (unknown state) was left by an interrupted run`);
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
   it("gives up on the machine list after 3 tries, saying each, and still removes the machine", async () => {
@@ -529,7 +575,33 @@ describe("migration step", () => {
       `could not remove migration machine ${id}; remove it by hand (fly machine destroy ${id} --force): \`flyctl machine destroy ${id}\` exited 1: Error: `,
     );
     expect(run.stderr).toContain("machine is busy");
-    await fly.flyOk(["machine", "destroy", id, "--app", APP, "--force"]);
+    await destroyMachine(id);
+  });
+
+  it("takes a machine that is already gone when it removes it as removed", async () => {
+    // Someone destroys the machine just before the step does: flyctl's own answer for a missing machine.
+    const gone = flyctlWrapper(
+      "flyctl-destroyed-before",
+      `[ "$1 $2" = "machine destroy" ] && "$flyctl" "$@" >/dev/null 2>&1\nexec "$flyctl" "$@"`,
+    );
+    const run = await fly.step("migrate", { ...base, [ENV.flyctl]: gone, [ENV.migration]: spec({ command: ["true"] }) });
+    expect(run.code).toBe(0);
+    const id = resultOf<{ machine: string }>(run).machine;
+    expect(run.stderr).toContain(`\nmigration machine ${id} was already gone\n`);
+    expect(run.stderr).not.toContain("could not remove");
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("gives the machine wait the migration's time limit and a minute, not flyctl's", async () => {
+    const run = await fly.step("migrate", {
+      ...base,
+      [ENV.flyctlTimeout]: "4",
+      [ENV.migration]: spec({ command: ["sleep", "7"], timeoutSeconds: 30 }),
+    });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining("migration finished with exit code 0"),
+    });
   });
 
   /** The machine the last migration removed (a failed migration prints no result). */
@@ -561,22 +633,64 @@ describe("migration step", () => {
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
-  it("finds the machine by its name when flyctl's output lacks the machine ID, and still reads its exit code", async () => {
-    // A flyctl whose `machine run` output has no " Machine ID: " line (another version's wording).
-    const wrapper = join(fly.dir, "flyctl-without-id");
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\nout=$(${JSON.stringify(fly.double.flyctl)} "$@"); code=$?\nprintf '%s\\n' "$out" | grep -v 'Machine ID:'\nexit $code\n`,
-      {
-        mode: 0o755,
-      },
+  /** A flyctl whose `machine run` output has no " Machine ID: " line (another version's wording). */
+  const withoutId = (after = "") =>
+    flyctlWrapper(
+      "flyctl-without-id",
+      `out=$("$flyctl" "$@"); code=$?\nprintf '%s\\n' "$out" | grep -v 'Machine ID:'\n${after}\nexit $code`,
     );
-    const run = await fly.step("migrate", { ...base, [ENV.flyctl]: wrapper, [ENV.migration]: spec({ command: ["sleep", "2"] }) });
-    expect(run.code).toBe(0);
+
+  it("finds the machine by its name when flyctl's output lacks the machine ID, and still reads its exit code", async () => {
+    // Listed before the migration machine, still running: watching it would run into the time limit.
+    const other = await longMachine();
+    try {
+      const run = await fly.step("migrate", {
+        ...base,
+        [ENV.flyctl]: withoutId(),
+        [ENV.migration]: spec({ command: ["sleep", "2"], timeoutSeconds: 10 }),
+      });
+      expect(run.code).toBe(0);
+      const calls = fly.calls();
+      const after = calls.slice(calls.map((c) => c.command).lastIndexOf("machine run"));
+      expect(after.map((c) => c.command)).toEqual(["machine run", "machine list", "machine wait", "machine list", "machine destroy"]);
+      expect(after[2].argv).toContain(resultOf<{ machine: string }>(run).machine);
+      expect(Object.keys(fly.state().apps[APP].machines)).toEqual([other]);
+    } finally {
+      await destroyMachine(other);
+    }
+  });
+
+  it("says the machine disappeared when machine run succeeded but neither its output nor the list has it", async () => {
+    fly.faults([{ command: "machine run", mode: "lose-machine", afterMs: 200, times: 1 }]);
+    // Gone by the time the step lists the machines.
+    const run = await fly.step("migrate", {
+      ...base,
+      [ENV.flyctl]: withoutId(ifMachineRun("sleep 1")),
+      [ENV.migration]: spec({ command: ["sleep", "20"] }),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /\nerror: migration machine migrate-[a-z0-9]+ disappeared right after it started; web and worker keep their current image\. Run pulumi up again\n$/,
+    );
+  });
+
+  it("fails with machine run's own error when it exits non-zero while the migration still runs", async () => {
+    // flyctl gives up waiting for the machine to start (its time limit), the machine starts all the same.
+    const failing = flyctlWrapper(
+      "flyctl-start-timeout",
+      `"$flyctl" "$@"; code=$?\n${ifMachineRun("echo 'Error: timeout reached waiting for machine to start' >&2; exit 1")}\nexit $code`,
+    );
+    const run = await fly.step("migrate", { ...base, [ENV.flyctl]: failing, [ENV.migration]: spec({ command: ["sleep", "600"] }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /\nerror: `flyctl machine run chatwoot\/chatwoot:v4\.14\.0 [^`]*` exited 1: [\s\S]*\nError: timeout reached waiting for machine to start\n$/,
+    );
     const calls = fly.calls();
-    const after = calls.slice(calls.map((c) => c.command).lastIndexOf("machine run"));
-    expect(after.map((c) => c.command)).toEqual(["machine run", "machine list", "machine wait", "machine list", "machine destroy"]);
-    expect(after[2].argv).toContain(resultOf<{ machine: string }>(run).machine);
+    expect(calls.slice(calls.map((c) => c.command).lastIndexOf("machine run")).map((c) => c.command)).toEqual([
+      "machine run",
+      "machine list",
+      "machine destroy",
+    ]);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
@@ -601,6 +715,19 @@ describe("migration step", () => {
     const run = await fly.step("migrate", { ...base, [ENV.migration]: spec({ command: ["sleep", "120"], timeoutSeconds: 5 }) });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("migration did not finish within 5s (chatwoot:migration.timeoutSeconds)");
+    expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
+  });
+
+  it("fails on a stopped migration machine whose events hold no exit, and removes it", async () => {
+    // Fly keeps a machine's latest events only: the exit can be gone from the list.
+    const noExit = machinesRewritten("flyctl-without-exit", 'm.events = (m.events ?? []).filter((e) => e.type !== "exit")');
+    const run = await fly.step("migrate", { ...base, [ENV.flyctl]: noExit, [ENV.migration]: spec({ command: ["sleep", "2"] }) });
+    expect(run.code).toBe(1);
+    const id = removedMachine();
+    expect(run.stderr).toMatch(new RegExp(`\\nremoved migration machine ${id}\\n`));
+    expect(run.stderr).toMatch(
+      new RegExp(`\\nerror: migration machine ${id} stopped without an exit event; web and worker keep their current image\\n$`),
+    );
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
