@@ -107,3 +107,81 @@ describe("the parent watch", () => {
     expect(c.orphaned(100, gone.pid!, 100)).toBe("the command plugin that ran the step is gone");
   });
 });
+
+describe("a process owned by another user", () => {
+  it("counts as alive: the kernel answers EPERM, not ESRCH", () => {
+    const c = fresh();
+    // Root may signal any process, and the tests run as root: the kernel's answers stand in here.
+    const answer = (code: string) =>
+      jest.spyOn(process, "kill").mockImplementation(() => {
+        throw Object.assign(new Error(`kill ${code}`), { code });
+      });
+    try {
+      answer("EPERM");
+      expect(c.alive(4242)).toBe(true);
+      answer("ESRCH");
+      expect(c.alive(4242)).toBe(false);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+});
+
+describe("what a step installs first thing", () => {
+  const signals: Array<[NodeJS.Signals, number]> = [
+    ["SIGHUP", 129],
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ];
+  const parent = process.ppid;
+  /** process.ppid as the step sees it (a plain property of process). */
+  const setParent = (pid: number) => Object.defineProperty(process, "ppid", { value: pid, writable: true, configurable: true });
+  /** What stopOnCancel added to `emitter`'s `event` listeners, taken off again after each test. */
+  const added: Array<() => void> = [];
+  const takeOffAfter = (emitter: NodeJS.EventEmitter, event: string) => {
+    const before = emitter.listeners(event);
+    added.push(() => {
+      for (const listener of emitter.listeners(event)) if (!before.includes(listener)) emitter.off(event, listener as () => void);
+    });
+  };
+  let exit: jest.SpyInstance;
+  beforeEach(() => {
+    // Fake timers: the parent watch and the exit poll are intervals, gone with them after each test.
+    jest.useFakeTimers();
+    for (const [signal] of signals) takeOffAfter(process, signal);
+    takeOffAfter(process.stderr, "error");
+    exit = jest.spyOn(process, "exit").mockImplementation((() => undefined) as () => never);
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    exit.mockRestore();
+    setParent(parent);
+    added.splice(0).forEach((takeOff) => takeOff());
+  });
+
+  it.each(signals)("stops on %s and exits with 128 + its number", (signal, code) => {
+    const c = fresh();
+    c.stopOnCancel();
+    process.emit(signal, signal);
+    jest.advanceTimersByTime(50);
+    expect(said).toEqual([`cancelled (${signal}): stopping 0 flyctl call(s)\n`]);
+    expect(exit.mock.calls).toEqual([[code]]);
+  });
+
+  it("stops with exit code 1 once its parent is gone", () => {
+    const c = fresh();
+    c.stopOnCancel();
+    jest.advanceTimersByTime(1000);
+    expect(exit).not.toHaveBeenCalled();
+    setParent(1);
+    jest.advanceTimersByTime(550);
+    expect(said).toEqual(["cancelled (the step's parent is gone): stopping 0 flyctl call(s)\n"]);
+    expect(exit.mock.calls).toEqual([[1]]);
+  });
+
+  it("survives a closed stderr: an EPIPE there is not an uncaught error", () => {
+    const c = fresh();
+    c.stopOnCancel();
+    expect(() => process.stderr.emit("error", Object.assign(new Error("write EPIPE"), { code: "EPIPE" }))).not.toThrow();
+  });
+});
