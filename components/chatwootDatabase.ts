@@ -48,9 +48,10 @@ export interface ChatwootDatabaseArgs {
  * answer comes from PostgreSQL itself rather than from a machine's logs. The cost: the runner must reach
  * the endpoint. Supabase's direct host is IPv6-only unless the IPv4 add-on is bought, so when the
  * endpoint cannot be reached the check warns and steps aside, and the migration machine (on Fly, with
- * IPv6) finds out as before.
+ * IPv6) finds out as before. Exported for its test: under the mocks a stop inside the component is an
+ * unhandled rejection, which Jest cannot hold.
  */
-async function checkExtensions(
+export async function checkExtensions(
   resource: pulumi.Resource,
   endpoint: Endpoint,
   password: string,

@@ -3,12 +3,14 @@
  * Pulumi's mocks (so that a mutation run sees the component's code), against this machine's real
  * PostgreSQL. preflightEngine.test.ts runs the same check through the engine; this file pins what the
  * component does with each answer: pass and close its connection, step aside when unreachable, and
- * nothing at preview or with no extensions to check.
+ * nothing at preview or with no extensions to check; it runs after the resources the component manages
+ * in the database. The stop itself is tested on `checkExtensions`, as a stop inside the component is an
+ * unhandled rejection under the mocks.
  */
 import { randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Client } from "pg";
-import { ChatwootDatabase } from "../../components/chatwootDatabase";
+import { ChatwootDatabase, checkExtensions } from "../../components/chatwootDatabase";
 import type { Endpoint } from "../../lib/endpoints";
 import { setEchoMocks } from "../support/programUnderMocks";
 import { waitFor } from "../support/waitFor";
@@ -104,5 +106,59 @@ describe("ChatwootDatabase's preflight during pulumi up", () => {
     expect(outcome.warnings).toEqual([]);
     expect(outcome.errors).toEqual([]);
     expect(outcome.env).toBeDefined();
+  });
+
+  it("stops, naming each extension the role can neither use nor create, and says so in the log", async () => {
+    const errors: string[] = [];
+    jest.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    await setEchoMocks(() => undefined, {}, false);
+    let checked: Promise<void> | undefined;
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const probe = new pulumi.ComponentResource("test:index:Probe", "probe");
+      checked = checkExtensions(probe, local, "app-password", { extensions: ["pg_trgm", MISSING], provider: "postgres" });
+      await checked.catch(() => undefined);
+      return {};
+    });
+    const stop = new RegExp(
+      `^the migration would fail on its extensions, so no secret was staged and no machine started:\\n  - [^\\n]*${MISSING}[^\\n]*$`,
+    );
+    await expect(checked).rejects.toThrow(stop);
+    await expect(checked).rejects.toBeInstanceOf(pulumi.RunError);
+    expect(errors).toEqual([expect.stringMatching(/the migration would fail on its extensions/)]);
+    expect(errors.join("")).not.toContain("pg_trgm");
+  });
+
+  it("waits for the role, grants and extensions it manages before it checks and hands the secrets on", async () => {
+    const events: string[] = [];
+    jest.spyOn(console, "warn").mockImplementation(() => void events.push("preflight"));
+    // The managed resources take a while to register; everything else answers at once.
+    const registered = new Promise<void>((resolve) => setTimeout(resolve, 500));
+    void registered.then(() => events.push("managed"));
+    await pulumi.runtime.setMocks(
+      {
+        newResource: async (args) => {
+          if (args.type.startsWith("postgresql:index/") && args.type !== "pulumi:providers:postgresql") await registered;
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+      },
+      "chatwoot-fly",
+      "staging",
+      false,
+    );
+    let env: Record<string, string> | undefined;
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const db = new ChatwootDatabase("chatwoot-db", {
+        endpoints: { app: local, migration: unreachable, direct: local },
+        password: "app-password",
+        admin: { user: "postgres", password: "admin-password", appRole: "chatwoot_app", connectionLimit: 17 },
+        preflight: { extensions: [MISSING], provider: "postgres" },
+      });
+      db.secretEnv.apply((value) => (env = value));
+      return {};
+    });
+    await waitFor("the secretEnv", () => env, 15_000);
+    // The unreachable endpoint makes the preflight warn: when it warned is when it ran.
+    expect(events).toEqual(["managed", "preflight"]);
   });
 });
