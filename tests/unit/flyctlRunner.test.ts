@@ -6,6 +6,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { KILL_GRACE_MS } from "../../steps/cancellation";
 import { flyctl, StepError } from "../../steps/flyctl";
 
 type Runner = typeof import("../../steps/flyctl");
@@ -30,7 +31,6 @@ describe("a call that runs", () => {
 
 describe("a call past its time limit", () => {
   it("is killed once the grace after SIGTERM is over, when it ignores SIGTERM", async () => {
-    const { KILL_GRACE_MS } = jest.requireActual<Cancellation>("../../steps/cancellation");
     const fly = flyctl("/bin/sh", [], 60);
     const started = Date.now();
     // An ignored signal stays ignored across exec: sleep never sees the SIGTERM.
