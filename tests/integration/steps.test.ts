@@ -410,6 +410,11 @@ describe("migration step", () => {
     return launchedMachineId(run.stdout) ?? "";
   };
   const destroyMachine = (id: string) => fly.flyOk(["machine", "destroy", id, "--app", APP, "--force"]);
+  /** The flyctl calls from the last `machine run` on: what the step did once it launched the migration. */
+  const callsSinceMachineRun = () => {
+    const calls = fly.calls();
+    return calls.slice(calls.map((c) => c.command).lastIndexOf("machine run"));
+  };
 
   /** A flyctl that is a shell script around the real one, `$flyctl`: it stands for another version's output. */
   const flyctlWrapper = (name: string, script: string) => {
@@ -417,14 +422,14 @@ describe("migration step", () => {
     writeFileSync(wrapper, `#!/bin/sh\nflyctl=${JSON.stringify(fly.double.flyctl)}\n${script}\n`, { mode: 0o755 });
     return wrapper;
   };
-  /** Runs `script` only for `machine run`. */
-  const ifMachineRun = (script: string) => `if [ "$1 $2" = "machine run" ]; then ${script}; fi`;
+  /** Shell that runs `script` only for the flyctl `command` (its first two arguments, as `machine run`). */
+  const ifCommand = (command: string, script: string) => `if [ "$1 $2" = "${command}" ]; then ${script}; fi`;
   /** A flyctl whose `machine list --json` gives each machine as `rewrite` (JavaScript, of `m`) leaves it. */
   const machinesRewritten = (name: string, rewrite: string) => {
     const script = `let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => console.log(JSON.stringify(JSON.parse(s).map((m) => { ${rewrite}; return m; }))))`;
     return flyctlWrapper(
       name,
-      `if [ "$1 $2" = "machine list" ]; then "$flyctl" "$@" | ${JSON.stringify(process.execPath)} -e '${script}'; exit; fi\nexec "$flyctl" "$@"`,
+      `${ifCommand("machine list", `"$flyctl" "$@" | ${JSON.stringify(process.execPath)} -e '${script}'; exit`)}\nexec "$flyctl" "$@"`,
     );
   };
 
@@ -514,8 +519,7 @@ describe("migration step", () => {
       stderr: expect.stringContaining("migration finished with exit code 0"),
     });
     const id = resultOf<{ machine: string }>(run).machine;
-    const calls = fly.calls();
-    const after = calls.slice(calls.map((c) => c.command).lastIndexOf("machine run"));
+    const after = callsSinceMachineRun();
     expect(after.map((c) => [c.command, c.exitCode])).toEqual([
       ["machine run", 0],
       ["machine wait", 0],
@@ -577,7 +581,7 @@ describe("migration step", () => {
     // Someone destroys the machine just before the step does: flyctl's own answer for a missing machine.
     const gone = flyctlWrapper(
       "flyctl-destroyed-before",
-      `[ "$1 $2" = "machine destroy" ] && "$flyctl" "$@" >/dev/null 2>&1\nexec "$flyctl" "$@"`,
+      `${ifCommand("machine destroy", '"$flyctl" "$@" >/dev/null 2>&1')}\nexec "$flyctl" "$@"`,
     );
     const run = await fly.step("migrate", { ...base, [ENV.flyctl]: gone, [ENV.migration]: spec({ command: ["true"] }) });
     expect(run.code).toBe(0);
@@ -645,8 +649,7 @@ describe("migration step", () => {
         [ENV.migration]: spec({ command: ["sleep", "2"], timeoutSeconds: 10 }),
       });
       expect(run.code).toBe(0);
-      const calls = fly.calls();
-      const after = calls.slice(calls.map((c) => c.command).lastIndexOf("machine run"));
+      const after = callsSinceMachineRun();
       expect(after.map((c) => c.command)).toEqual(["machine run", "machine list", "machine wait", "machine list", "machine destroy"]);
       expect(after[2].argv).toContain(resultOf<{ machine: string }>(run).machine);
       expect(Object.keys(fly.state().apps[APP].machines)).toEqual([other]);
@@ -660,7 +663,7 @@ describe("migration step", () => {
     // Gone by the time the step lists the machines.
     const run = await fly.step("migrate", {
       ...base,
-      [ENV.flyctl]: withoutId(ifMachineRun("sleep 1")),
+      [ENV.flyctl]: withoutId(ifCommand("machine run", "sleep 1")),
       [ENV.migration]: spec({ command: ["sleep", "20"] }),
     });
     expect(run.code).toBe(1);
@@ -673,19 +676,14 @@ describe("migration step", () => {
     // flyctl gives up waiting for the machine to start (its time limit), the machine starts all the same.
     const failing = flyctlWrapper(
       "flyctl-start-timeout",
-      `"$flyctl" "$@"; code=$?\n${ifMachineRun("echo 'Error: timeout reached waiting for machine to start' >&2; exit 1")}\nexit $code`,
+      `"$flyctl" "$@"; code=$?\n${ifCommand("machine run", "echo 'Error: timeout reached waiting for machine to start' >&2; exit 1")}\nexit $code`,
     );
     const run = await fly.step("migrate", { ...base, [ENV.flyctl]: failing, [ENV.migration]: spec({ command: ["sleep", "600"] }) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /\nerror: `flyctl machine run chatwoot\/chatwoot:v4\.14\.0 [^`]*` exited 1: [\s\S]*\nError: timeout reached waiting for machine to start\n$/,
     );
-    const calls = fly.calls();
-    expect(calls.slice(calls.map((c) => c.command).lastIndexOf("machine run")).map((c) => c.command)).toEqual([
-      "machine run",
-      "machine list",
-      "machine destroy",
-    ]);
+    expect(callsSinceMachineRun().map((c) => c.command)).toEqual(["machine run", "machine list", "machine destroy"]);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
@@ -698,11 +696,7 @@ describe("migration step", () => {
     expect(run.stderr).toMatch(
       /\nerror: `flyctl machine run chatwoot\/chatwoot:v4\.14\.0 --app steps-test-app --name migrate-[a-z0-9]+ [^`]*` exited 1: [\s\S]*\nError: could not launch machine: failed to launch VM: insufficient memory available to fulfill request\n$/,
     );
-    const calls = fly.calls();
-    expect(calls.slice(calls.map((c) => c.command).lastIndexOf("machine run")).map((c) => c.command)).toEqual([
-      "machine run",
-      "machine list",
-    ]);
+    expect(callsSinceMachineRun().map((c) => c.command)).toEqual(["machine run", "machine list"]);
     expect(Object.keys(fly.state().apps[APP].machines)).toEqual([]);
   });
 
