@@ -14,7 +14,9 @@ export default {
   ignoreStatic: true,
   checkers: ["typescript"],
   tsconfigFile: "testing/mutation/tsconfig.json",
-  reporters: ["clear-text", "html", "json", "progress"],
+  // tested-log (testedLog.mjs) keeps each result as it comes, for a run cut off before its report.
+  plugins: ["@stryker-mutator/*", "./testing/mutation/testedLog.mjs"],
+  reporters: ["clear-text", "html", "json", "progress", "tested-log"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   incrementalFile: "reports/mutation/incremental.json",
