@@ -8,7 +8,6 @@ import { runtimeEnv, PROCESS_GROUPS, type ProcessGroup } from "./chatwoot";
 import type { EndpointKind, PlainConfig } from "./config/schema";
 import type { Endpoint } from "./endpoints";
 import { renderFlyToml } from "./flyToml";
-import { migrationUserOf } from "./migrationRole";
 import { stopSettings, type StopSettings } from "./stopSettings";
 import { computeLimits, DEFAULT_RESERVED_CONNECTIONS, SUPABASE_LIMITS_SOURCE } from "./supabaseLimits";
 
@@ -54,10 +53,11 @@ export interface DeploymentPlan {
   flyToml: string;
 }
 
-function endpointOf(config: PlainConfig, kind: EndpointKind): Endpoint {
+/** The declared endpoint of `kind`, as `user` when one is given. */
+function endpointOf(config: PlainConfig, kind: EndpointKind, user?: string): Endpoint {
   const declared = config.database.endpoints[kind];
   if (!declared) throw new Error(`database.endpoints.${kind} is not declared (validatePlain reports this first)`);
-  return { kind, ...declared, database: config.database.name, sslmode: config.database.sslmode };
+  return { kind, ...declared, user: user ?? declared.user, database: config.database.name, sslmode: config.database.sslmode };
 }
 
 /** Limits of each endpoint kind: explicit overrides first, then the Supabase compute size table. */
@@ -106,7 +106,7 @@ export function buildPlan(config: PlainConfig): DeploymentPlan {
   const db = config.database;
   const appEndpoint = endpointOf(config, db.app);
   // A role of its own (database.migrationUser) gives the migration its own pool on a pooler.
-  const migrationEndpoint = { ...endpointOf(config, db.migrations), user: migrationUserOf(config) ?? "" };
+  const migrationEndpoint = endpointOf(config, db.migrations, db.migrationUser);
   const groups = Object.fromEntries(
     PROCESS_GROUPS.map((group) => {
       const vm = config.processes[group];

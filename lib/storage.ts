@@ -31,8 +31,10 @@ export function storageEnv(config: Pick<PlainConfig, "storage">): Record<string,
   if (s.service === "local") return { ACTIVE_STORAGE_SERVICE: "local" };
   return {
     ACTIVE_STORAGE_SERVICE: "s3_compatible",
-    STORAGE_BUCKET_NAME: s.bucket ?? "",
-    STORAGE_ENDPOINT: s.endpoint ?? "",
+    // Required for s3_compatible (storageIssues); a config not validated yet may lack them, and then
+    // sets no name rather than an empty one.
+    ...(s.bucket === undefined ? {} : { STORAGE_BUCKET_NAME: s.bucket }),
+    ...(s.endpoint === undefined ? {} : { STORAGE_ENDPOINT: s.endpoint }),
     STORAGE_REGION: s.region,
     STORAGE_FORCE_PATH_STYLE: String(s.forcePathStyle),
   };

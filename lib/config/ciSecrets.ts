@@ -46,7 +46,7 @@ export function ciSecretWrites(env: Readonly<Record<string, string | undefined>>
     try {
       parsed = JSON.parse(value);
     } catch {
-      parsed = undefined;
+      // Not JSON: refused below, as a value that is not an object.
     }
     const entries = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? Object.entries(parsed) : undefined;
     if (!entries || entries.some(([, v]) => typeof v !== "string")) {

@@ -3,13 +3,35 @@
  * fixes it. Each case is the staging config with one mistake; the tests elsewhere find issues by key,
  * these pin what the operator reads.
  */
-import { validatePlain } from "../../lib/config/validate";
-import { stagingRaw, stagingWith } from "../support/configs";
+import { splitEntries, validatePlain } from "../../lib/config/validate";
+import { STAGING_TRANSACTION, stagingRaw, stagingWith } from "../support/configs";
 
 const issuesOf = (raw: Record<string, unknown>) => validatePlain(raw).issues;
 const ROTATE = "rotate it, it was in the stack file";
 const toSecretEnv = (name: string) =>
   `pulumi config rm --path 'chatwoot:rails.extraEnv.${name}', then pulumi config set --secret --path 'chatwoot:secretEnv.${name}' <value>; ${ROTATE}`;
+
+describe("where a key is stored", () => {
+  it("a credential stored in plaintext: store it as a secret, then rotate it", () => {
+    expect(splitEntries({ "chatwoot:redisUrl": { value: "redis://h:6379", secret: false } }).issues).toEqual([
+      {
+        key: "chatwoot:redisUrl",
+        message: "is stored in plaintext but holds a credential",
+        fix: "pulumi config set --secret chatwoot:redisUrl <value> (then rotate the credential: it was in the stack file)",
+      },
+    ]);
+  });
+
+  it("a plain key stored as a secret: store it without --secret", () => {
+    expect(splitEntries({ "chatwoot:image": { value: "chatwoot/chatwoot:v4.14.0", secret: true } }).issues).toEqual([
+      {
+        key: "chatwoot:image",
+        message: "is stored as a secret but must be plain so the connection budget is readable without the passphrase",
+        fix: "pulumi config set --path chatwoot:image <value> (without --secret)",
+      },
+    ]);
+  });
+});
 
 describe("credentials in plain values", () => {
   it("an env name that names a credential", () => {
@@ -125,7 +147,8 @@ describe("endpoints", () => {
   });
 
   it("a remote host without an encrypted connection: each host once", () => {
-    const issues = issuesOf(stagingWith({ database: { sslmode: "prefer" } }));
+    // The transaction pooler shares the session pooler's host: one issue for both.
+    const issues = issuesOf(stagingWith({ database: { sslmode: "prefer", endpoints: { transaction: STAGING_TRANSACTION } } }));
     expect(issues.filter((i) => i.key === "chatwoot:database.sslmode")).toEqual([
       {
         key: "chatwoot:database.sslmode",

@@ -1,4 +1,15 @@
-import { planOf, stagingRaw, stagingWith } from "../support/configs";
+import { buildPlan } from "../../lib/plan";
+import { planOf, stagingRaw, stagingWith, validConfig } from "../support/configs";
+
+describe("the plan's endpoints", () => {
+  it("refuses a role on an endpoint that is not declared, which only a config validatePlain did not pass can have", () => {
+    const config = validConfig(stagingRaw());
+    const unchecked = { ...config, database: { ...config.database, migrations: "transaction" as const } };
+    expect(() => buildPlan(unchecked)).toThrow(
+      new Error("database.endpoints.transaction is not declared (validatePlain reports this first)"),
+    );
+  });
+});
 
 describe("the app role's connection limit", () => {
   it("is the migration on direct + the session pool's server connections + the console reserve (Supabase)", () => {

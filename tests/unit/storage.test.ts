@@ -2,7 +2,7 @@
 import { parse } from "smol-toml";
 import { splitEntries, validatePlain, missingCredentials } from "../../lib/config/validate";
 import { attachmentsOffMachineDisk, evaluatePlan } from "../../lib/rules";
-import { explainMisplacedStorageCredentials, storageIssues } from "../../lib/storage";
+import { explainMisplacedStorageCredentials, storageEnv, storageIssues } from "../../lib/storage";
 import { planPolicies } from "../../policies/planPolicies";
 import { planOf, stagingWith, validConfig } from "../support/configs";
 
@@ -37,6 +37,14 @@ describe("attachments in a bucket", () => {
       expect(env).not.toHaveProperty("STORAGE_ACCESS_KEY_ID");
       expect(env).not.toHaveProperty("STORAGE_SECRET_ACCESS_KEY");
     }
+  });
+
+  it("sets no bucket or endpoint name for a config that lacks them (config validation refuses it first)", () => {
+    expect(storageEnv({ storage: { service: "s3_compatible", region: "auto", forcePathStyle: false } })).toEqual({
+      ACTIVE_STORAGE_SERVICE: "s3_compatible",
+      STORAGE_REGION: "auto",
+      STORAGE_FORCE_PATH_STYLE: "false",
+    });
   });
 
   it("says local out loud when it is local", () => {
