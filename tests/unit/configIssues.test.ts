@@ -52,9 +52,20 @@ describe("fromZodIssues", () => {
     ]);
   });
 
-  it("a bad key of a record names the key's own problem", () => {
+  it("a bad key of a record names the key's own problems", () => {
     const [issue] = issuesOf(z.record(z.string().regex(/^[A-Z]+$/, "upper case only"), z.string()), { web: "x" });
     expect(issue.message).toBe("invalid key: upper case only");
+    const [both] = issuesOf(
+      z.record(
+        z
+          .string()
+          .regex(/^[A-Z]+$/, "upper case only")
+          .min(4, "4 letters or more"),
+        z.string(),
+      ),
+      { web: "x" },
+    );
+    expect(both.message).toBe("invalid key: upper case only; 4 letters or more");
   });
 
   it("shows a value up to 120 characters whole, and a longer one cut to 117 and an ellipsis", () => {
