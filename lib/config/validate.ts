@@ -186,7 +186,8 @@ function plainCredentialIssues(config: PlainConfig): ConfigIssue[] {
     const key = configKey(path);
     const kinds = findCredentials(value);
     if (named.has(key) || kinds.length === 0) return [];
-    const envName = path[0] === "rails" && path[1] === "extraEnv" ? path[2] : undefined;
+    // rails.extraEnv is the config's only extraEnv: its values move to secretEnv under the same name.
+    const envName = path[1] === "extraEnv" ? path[2] : undefined;
     return [
       {
         key,

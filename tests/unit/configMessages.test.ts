@@ -52,6 +52,17 @@ describe("credentials in plain values", () => {
     ]);
   });
 
+  it("a value of a map outside the env that holds one: no secretEnv fix", () => {
+    const token = `fm2_${"a".repeat(24)}`;
+    expect(issuesOf(stagingWith({ database: { urlParams: { application_name: token } } }))).toEqual([
+      {
+        key: "chatwoot:database.urlParams.application_name",
+        message: "holds a Fly API token; plain values are stored in the stack file and the state",
+        fix: `remove the credential from it (pulumi config set --path 'chatwoot:database.urlParams.application_name' <value>); give it to the stack as a secret (docs/config.md lists the secret keys) and ${ROTATE}`,
+      },
+    ]);
+  });
+
   it("a plain key outside the env that holds one", () => {
     expect(issuesOf(stagingWith({ frontendUrl: "https://admin:pw@support.example.com" }))).toContainEqual({
       key: "chatwoot:frontendUrl",
