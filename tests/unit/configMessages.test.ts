@@ -190,6 +190,18 @@ describe("limits", () => {
       },
     ]);
   });
+
+  it("an endpoint in use whose limit is unknown, without a compute size to read it from", () => {
+    const raw = stagingWith({ database: { provider: "postgres" } });
+    delete (raw.database as Record<string, unknown>).computeSize;
+    const unknown = (kind: string, limit: string) => ({
+      key: `chatwoot:database.limits.${limit}`,
+      message: `the ${kind} endpoint is used but its limit is unknown (no computeSize)`,
+      found: "nothing",
+      fix: `pulumi config set --path 'chatwoot:database.limits.${limit}' <number>, or set database.computeSize`,
+    });
+    expect(issuesOf(raw)).toEqual([unknown("session", "poolSize"), unknown("direct", "maxConnections")]);
+  });
 });
 
 describe("env and URLs", () => {
