@@ -3,8 +3,8 @@
  * fixes it. Each case is the staging config with one mistake; the tests elsewhere find issues by key,
  * these pin what the operator reads.
  */
-import { splitEntries, validatePlain } from "../../lib/config/validate";
-import { STAGING_TRANSACTION, stagingRaw, stagingWith } from "../support/configs";
+import { crossCheckDatabaseUrl, splitEntries, validatePlain } from "../../lib/config/validate";
+import { STAGING_TRANSACTION, stagingRaw, stagingWith, validConfig } from "../support/configs";
 
 const issuesOf = (raw: Record<string, unknown>) => validatePlain(raw).issues;
 const ROTATE = "rotate it, it was in the stack file";
@@ -234,5 +234,28 @@ describe("env and URLs", () => {
       message: "must be https for a public host",
       fix: "pulumi config set chatwoot:frontendUrl https://support.example.com/app",
     });
+  });
+});
+
+describe("a whole DSN given as chatwoot:databaseUrl", () => {
+  const DSN_FIX = "pulumi config set --secret chatwoot:databaseUrl postgres://USER:PASSWORD@HOST:PORT/DATABASE";
+  const POOLER = "aws-0-us-east-1.pooler.supabase.com";
+  const check = (dsn: string) => crossCheckDatabaseUrl(validConfig(stagingRaw()), dsn);
+
+  it("one that does not parse: the parser's reason without the key twice", () => {
+    expect(check(`postgres://postgres.hotdashstagingref0:50%off@${POOLER}:5432/postgres`)).toEqual([
+      { key: "chatwoot:databaseUrl", message: "invalid percent-encoding in its password; write a literal % as %25", fix: DSN_FIX },
+    ]);
+  });
+
+  it("one that points elsewhere than the plain fields, and has no password", () => {
+    expect(check(`postgres://postgres.hotdashstagingref0@${POOLER}:6543/postgres`)).toEqual([
+      {
+        key: "chatwoot:databaseUrl",
+        message: "its port differs from database.endpoints.session / database.name (expected 5432)",
+        fix: "make the DSN and the plain fields agree (the plain fields drive the connection budget)",
+      },
+      { key: "chatwoot:databaseUrl", message: "has no password", fix: DSN_FIX },
+    ]);
   });
 });
