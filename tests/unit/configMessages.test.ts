@@ -3,7 +3,7 @@
  * fixes it. Each case is the staging config with one mistake; the tests elsewhere find issues by key,
  * these pin what the operator reads.
  */
-import { crossCheckDatabaseUrl, splitEntries, validatePlain } from "../../lib/config/validate";
+import { crossCheckDatabaseUrl, missingCredentials, splitEntries, validatePlain } from "../../lib/config/validate";
 import { STAGING_TRANSACTION, stagingRaw, stagingWith, validConfig } from "../support/configs";
 
 const issuesOf = (raw: Record<string, unknown>) => validatePlain(raw).issues;
@@ -257,5 +257,39 @@ describe("a whole DSN given as chatwoot:databaseUrl", () => {
       },
       { key: "chatwoot:databaseUrl", message: "has no password", fix: DSN_FIX },
     ]);
+  });
+});
+
+describe("missing secrets", () => {
+  const local = () => validConfig(stagingWith({ storage: { service: "local" } }));
+
+  it("each named with its description, without the description's full stop", () => {
+    expect(missingCredentials(local(), {})).toEqual([
+      {
+        key: "chatwoot:redisUrl",
+        message: "required secret is missing: REDIS_URL (redis:// or rediss://)",
+        fix: "pulumi config set --secret chatwoot:redisUrl <value>",
+      },
+      {
+        key: "chatwoot:databasePassword",
+        message: "required secret is missing: Password of the database role (all endpoints)",
+        fix: "pulumi config set --secret chatwoot:databasePassword <value>",
+      },
+    ]);
+  });
+
+  it("the migration role's password with database.migrationUser: only the full stop at the end goes", () => {
+    const config = validConfig(stagingWith({ storage: { service: "local" }, database: { migrationUser: "chatwoot_migrator" } }));
+    expect(missingCredentials(config, { redisUrl: "redis://h", databasePassword: "p" })).toEqual([
+      {
+        key: "chatwoot:migrationDatabasePassword",
+        message: "required secret is missing: Password of database.migrationUser (required with it)",
+        fix: "pulumi config set --secret chatwoot:migrationDatabasePassword <value>",
+      },
+    ]);
+  });
+
+  it("no database password when a whole DSN carries it", () => {
+    expect(missingCredentials(local(), { redisUrl: "redis://h", databaseUrl: "postgres://u:p@h/db" })).toEqual([]);
   });
 });
