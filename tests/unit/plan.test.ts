@@ -1,4 +1,5 @@
-import { buildPlan } from "../../lib/plan";
+import { buildPlan, endpointLimits } from "../../lib/plan";
+import { SUPABASE_LIMITS_SOURCE } from "../../lib/supabaseLimits";
 import { planOf, stagingRaw, stagingWith, validConfig } from "../support/configs";
 
 describe("the plan's endpoints", () => {
@@ -8,6 +9,17 @@ describe("the plan's endpoints", () => {
     expect(() => buildPlan(unchecked)).toThrow(
       new Error("database.endpoints.transaction is not declared (validatePlain reports this first)"),
     );
+  });
+});
+
+describe("the endpoints' limits", () => {
+  it("takes an override from database.limits before the compute size's table, and names where each came from", () => {
+    const config = validConfig(stagingWith({ database: { limits: { poolSize: 20, reservedConnections: 5 } } }));
+    expect(endpointLimits(config)).toEqual({
+      session: { limit: 20, source: "pool_size from database.limits.poolSize" },
+      transaction: { limit: 200, source: `max_client_conn from Supabase micro compute (${SUPABASE_LIMITS_SOURCE})` },
+      direct: { limit: 55, source: `max_connections 60 from Supabase micro compute (${SUPABASE_LIMITS_SOURCE}), minus 5 reserved` },
+    });
   });
 });
 
