@@ -10,12 +10,6 @@
 import { configKey, type ConfigIssue } from "./config/issues";
 import type { PlainConfig } from "./config/schema";
 
-/** The user the migration connects as. */
-export function migrationUserOf(config: Pick<PlainConfig, "database">): string | undefined {
-  const db = config.database;
-  return db.migrationUser ?? db.endpoints[db.migrations]?.user;
-}
-
 /**
  * The project ref of a Supabase pooler user (`postgres.<ref>` -> `<ref>`). The config schema's role
  * names start with a letter, so a user never starts with the dot.
