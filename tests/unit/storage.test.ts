@@ -2,7 +2,7 @@
 import { parse } from "smol-toml";
 import { splitEntries, validatePlain, missingCredentials } from "../../lib/config/validate";
 import { attachmentsOffMachineDisk, evaluatePlan } from "../../lib/rules";
-import { explainMisplacedStorageCredentials, storageEnv, storageIssues } from "../../lib/storage";
+import { explainMisplacedStorageCredentials, missingStorageCredentials, storageEnv, storageIssues } from "../../lib/storage";
 import { planPolicies } from "../../policies/planPolicies";
 import { planOf, stagingWith, validConfig } from "../support/configs";
 
@@ -131,6 +131,8 @@ describe("attachments in a bucket", () => {
     const issues = [
       { key: "chatwoot:storage.secretKey", message: "must be a string", fix: "a string" },
       { key: "chatwoot:storage.bucketName", message: "unknown key", fix: "remove it" },
+      { key: "chatwoot:storage.secretKeyFile", message: "unknown key", fix: "remove it" },
+      { key: "other-chatwoot:storage.secretKey", message: "unknown key", fix: "remove it" },
     ];
     expect(explainMisplacedStorageCredentials(issues)).toEqual(issues);
   });
@@ -147,6 +149,22 @@ describe("attachments in a bucket", () => {
     ]);
     const local = validConfig(stagingWith({ storage: { service: "local" } }));
     expect(missingCredentials(local, { redisUrl: "r", databasePassword: "p" })).toEqual([]);
+  });
+
+  it("names each storage key still to set as a secret, with its command, only for s3_compatible", () => {
+    const bucket = validConfig(stagingWith({ storage: TIGRIS }));
+    expect(missingStorageCredentials(bucket, { storageAccessKeyId: "tid_abcdef" })).toEqual([
+      {
+        key: "chatwoot:storageSecretAccessKey",
+        message: "required secret is missing: storage.service s3_compatible needs the bucket's access key",
+        fix: "pulumi config set --secret chatwoot:storageSecretAccessKey <value>",
+      },
+    ]);
+    expect(missingStorageCredentials(bucket, { storageSecretAccessKey: "tsec_abcdef" }).map((i) => i.fix)).toEqual([
+      "pulumi config set --secret chatwoot:storageAccessKeyId <value>",
+    ]);
+    expect(missingStorageCredentials(bucket, { storageAccessKeyId: "tid_abcdef", storageSecretAccessKey: "tsec_abcdef" })).toEqual([]);
+    expect(missingStorageCredentials(validConfig(stagingWith({ storage: { service: "local" } })), {})).toEqual([]);
   });
 
   it("keeps ACTIVE_STORAGE_SERVICE and STORAGE_* out of rails.extraEnv", () => {
