@@ -40,7 +40,7 @@ describe("attachments in a bucket", () => {
   });
 
   it("sets no bucket or endpoint name for a config that lacks them (config validation refuses it first)", () => {
-    expect(storageEnv({ storage: { service: "s3_compatible", region: "auto", forcePathStyle: false } })).toEqual({
+    expect(storageEnv({ storage: { service: "s3_compatible", region: "auto", forcePathStyle: false } })).toStrictEqual({
       ACTIVE_STORAGE_SERVICE: "s3_compatible",
       STORAGE_REGION: "auto",
       STORAGE_FORCE_PATH_STYLE: "false",
